@@ -1,0 +1,3 @@
+from glue_netcheck.cli import main
+
+main()

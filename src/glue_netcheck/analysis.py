@@ -1,0 +1,126 @@
+"""Analyse one connection: model in, report out. Pure; the CLI does the I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from glue_netcheck.checks import REGISTRY, Context
+from glue_netcheck.findings import SEVERITY_ORDER, Finding
+from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
+from glue_netcheck.net.paths import service_path
+from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
+from glue_netcheck.predict import consumer_needs_kms, predicted_failures
+from glue_netcheck.services import Service
+
+
+class ConnectionNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    region: str
+    connection: GlueConnection
+    vpc_id: str | None
+    consumers: tuple[Consumer, ...]
+    verdict: str  # pass | warn | fail | unknown
+    paths: tuple[PathResult, ...]
+    findings: tuple[Finding, ...]
+    predicted_failures: tuple[str, ...]
+
+
+def required_services(inventory: Inventory, conn: GlueConnection, consumers: tuple[Consumer, ...]) -> dict[str, bool]:
+    """Services to trace, each with whether a consumer cannot work without it.
+
+    KMS and S3 are always traced; KMS is required when a consumer encrypts with KMS (or when
+    there is no consumer yet: assume the worst). The others are traced when something uses
+    them, and only ever warn.
+    """
+    jobs = [c for c in consumers if c.kind == "job"]
+    services = {
+        "kms": not consumers or any(consumer_needs_kms(inventory, c) for c in consumers),
+        "s3": True,
+    }
+    if any(j.argument_on("--enable-glue-datacatalog") for j in jobs):
+        services["glue"] = False
+    if any(j.argument_on("--enable-continuous-cloudwatch-log") for j in jobs):
+        services["logs"] = False
+    if conn.uses_secret:
+        services["secretsmanager"] = False
+    return services
+
+
+def analyse_connection(inventory: Inventory, name: str) -> ConnectionReport:
+    conn = inventory.connections.get(name)
+    if conn is None:
+        raise ConnectionNotFound(name)
+    network = inventory.network
+    consumers = inventory.consumers_of(name)
+    subnet = network.subnets.get(conn.subnet_id or "")
+    groups = tuple(network.security_groups[g] for g in conn.security_group_ids if g in network.security_groups)
+    vpc_id = subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)
+    vpc = network.vpcs.get(vpc_id or "")
+    required = required_services(inventory, conn, consumers)
+    ctx = Context(
+        inventory=inventory,
+        connection=conn,
+        consumers=consumers,
+        vpc=vpc,
+        subnet=subnet,
+        groups=groups,
+        missing_group_ids=tuple(g for g in conn.security_group_ids if g not in network.security_groups),
+        paths={},
+        required=required,
+    )
+    paths = {key: _trace(ctx, Service(key, inventory.region)) for key in required} if conn.subnet_id else {}
+    ctx = replace(ctx, paths=paths)
+    findings = sorted(_run_checks(ctx), key=lambda f: (SEVERITY_ORDER[f.severity], f.check, f.resource))
+    failures = predicted_failures(findings)
+    return ConnectionReport(
+        region=inventory.region,
+        connection=conn,
+        vpc_id=vpc_id,
+        consumers=consumers,
+        verdict=_verdict(ctx, findings, failures),
+        paths=tuple(paths.values()),
+        findings=tuple(findings),
+        predicted_failures=tuple(failures),
+    )
+
+
+def _trace(ctx: Context, service: Service) -> PathResult:
+    source = ctx.source
+    if source is not None:
+        return service_path(ctx.inventory.network, source, service)
+    subnet_id = ctx.connection.subnet_id or "-"
+    reason = ("the VPC of the subnet is not in the data" if ctx.subnet is not None
+              else f"subnet {subnet_id} does not exist")
+    hop = Hop("subnet", subnet_id, "deny", reason)
+    return PathResult(service.key, service.dns_name, service.port, False, None, (hop,),
+                      BlockedAt("subnet", subnet_id, reason))
+
+
+def _run_checks(ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in REGISTRY:
+        try:
+            findings.extend(check.findings(ctx))
+        except Exception as exc:  # a broken check is reported, never fatal to the run
+            findings.append(Finding(check.id, "warning", ctx.connection.name,
+                                    f"check {check.id} could not run: {type(exc).__name__}: {exc}",
+                                    "report this as a glue-netcheck bug"))
+    if not ctx.connection.subnet_id:
+        findings.append(Finding("network-resources-exist", "info", ctx.connection.name,
+                                f"connection {ctx.connection.name} has no VPC configuration: Glue "
+                                "reaches its target over the public network, nothing to trace", ""))
+    return findings
+
+
+def _verdict(ctx: Context, findings: list[Finding], failures: list[str]) -> str:
+    if failures:
+        return "fail"
+    if any(ctx.required.get(p.service) and p.reachable is None for p in ctx.paths.values()):
+        return "unknown"
+    if any(f.severity in ("error", "warning") for f in findings):
+        return "warn"
+    return "pass"

@@ -1,0 +1,83 @@
+"""The check registry's building blocks.
+
+A check is a value: id, severity, title, the function that finds problems, and its runbook
+page. The page is the check's docstring and must have the four sections below, in order;
+`explain` prints it and docs/checks.md is generated from it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from glue_netcheck.findings import Finding, Severity
+from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
+from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
+from glue_netcheck.net.paths import Source
+from glue_netcheck.net.trace import PathResult
+from glue_netcheck.predict import unreachable_service_failures
+
+SECTIONS = ("What it checks", "How Glue fails", "Remediation", "References")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may look at for one connection. Built once, read by all checks."""
+
+    inventory: Inventory
+    connection: GlueConnection
+    consumers: tuple[Consumer, ...]
+    vpc: Vpc | None
+    subnet: Subnet | None
+    groups: tuple[SecurityGroup, ...]  # the connection's groups that exist
+    missing_group_ids: tuple[str, ...]
+    paths: Mapping[str, PathResult]
+    # service -> True when a consumer cannot work without it, False when only some uses need it
+    required: Mapping[str, bool]
+
+    @property
+    def region(self) -> str:
+        return self.inventory.region
+
+    @property
+    def source(self) -> Source | None:
+        if self.vpc is None or self.subnet is None:
+            return None
+        return Source(self.vpc, self.subnet, self.groups)
+
+    def failures_if_unreachable(self, key: str) -> tuple[str, ...]:
+        return unreachable_service_failures(key, self.inventory, self.consumers, self.required.get("kms", True))
+
+    @property
+    def network_valid(self) -> bool:
+        """Glue rejects the connection before any traffic flows when this is False."""
+        return self.source is not None and not self.missing_group_ids and bool(self.groups)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    severity: Severity
+    run: Callable[[Context], Iterable[Finding]]
+    doc: str
+
+    def __post_init__(self) -> None:
+        page = inspect.cleandoc(self.doc)
+        positions = [page.find(f"{name}\n") for name in SECTIONS]
+        if -1 in positions or positions != sorted(positions):
+            raise ValueError(f"check {self.id}: its page needs the sections {', '.join(SECTIONS)}, in order")
+        object.__setattr__(self, "doc", page)
+
+    def findings(self, ctx: Context) -> list[Finding]:
+        return list(self.run(ctx))
+
+
+def check(id: str, title: str, severity: Severity) -> Callable[[Callable[[Context], Iterable[Finding]]], Check]:
+    """Decorator: a module-level function with a runbook docstring becomes a Check value."""
+
+    def wrap(fn: Callable[[Context], Iterable[Finding]]) -> Check:
+        return Check(id=id, title=title, severity=severity, run=fn, doc=fn.__doc__ or "")
+
+    return wrap

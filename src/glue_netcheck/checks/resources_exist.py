@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glue_netcheck.checks.base import Context, check
+from glue_netcheck.findings import Finding
+
+ID = "network-resources-exist"
+PREDICTS = ("invalid-network-configuration",)
+
+
+@check(ID, "The connection's subnet and security groups exist in one VPC", "error")
+def CHECK(ctx: Context) -> Iterator[Finding]:
+    """
+    What it checks
+    The subnet and every security group named in the connection's physical connection
+    requirements exist, and the groups belong to the subnet's VPC.
+
+    How Glue fails
+    Glue accepts a connection that points at a deleted subnet or group and fails when a job
+    or crawler starts: "Could not find subnet for AZ", "InvalidInputException: ... security
+    group ... does not exist", or the validation error "VPC ... not found".
+
+    Remediation
+    Edit the connection to name an existing private subnet and security groups of one VPC:
+    `aws glue update-connection --name NAME --connection-input file://connection.json`
+    (Terraform: `physical_connection_requirements` of `aws_glue_connection`).
+
+    References
+    https://docs.aws.amazon.com/glue/latest/dg/glue-connections.html
+    https://docs.aws.amazon.com/glue/latest/dg/troubleshooting-glue.html
+    """
+    conn = ctx.connection
+    fix = f"point connection {conn.name} at an existing subnet and security groups: aws glue update-connection --name {conn.name} --connection-input file://connection.json"
+    if conn.subnet_id and ctx.subnet is None:
+        yield Finding(ID, "error", conn.subnet_id,
+                      f"subnet {conn.subnet_id} of connection {conn.name} does not exist",
+                      fix, PREDICTS)
+    for group_id in ctx.missing_group_ids:
+        yield Finding(ID, "error", group_id,
+                      f"security group {group_id} of connection {conn.name} does not exist", fix, PREDICTS)
+    if not conn.security_group_ids:
+        yield Finding(ID, "error", conn.name,
+                      f"connection {conn.name} names no security group", fix, PREDICTS)
+    if ctx.subnet is not None:
+        for group in ctx.groups:
+            if group.vpc_id and group.vpc_id != ctx.subnet.vpc_id:
+                yield Finding(ID, "error", group.id,
+                              f"security group {group.id} is in {group.vpc_id}, but subnet "
+                              f"{ctx.subnet.id} is in {ctx.subnet.vpc_id}", fix, PREDICTS)
+

@@ -1,0 +1,72 @@
+"""One reachability check per AWS service the connection's ENIs call, from one template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glue_netcheck import remediation
+from glue_netcheck.checks.base import Check, Context
+from glue_netcheck.findings import Finding
+from glue_netcheck.services import ALWAYS, OPTIONAL, SYMPTOMS, Service
+
+_DOC = """
+What it checks
+Follows traffic from the connection's ENIs to {name} on TCP 443 the way AWS forwards it: DNS
+(private DNS of an interface endpoint, else public addresses), the connection's security
+groups' egress, the subnet's route table (longest prefix match, prefix lists), network ACLs
+of every subnet crossed both ways (ephemeral return ports 1024-65535), then the interface
+endpoint's security groups, the gateway endpoint, or the NAT gateway with its own route to
+an attached internet gateway. Glue's ENIs have private addresses only: a route to an
+internet gateway is not a path.
+
+How Glue fails
+{symptoms}
+
+Remediation
+Either an interface endpoint `com.amazonaws.<region>.{key}` with private DNS enabled in the
+connection's subnet (or its AZ), whose security group admits the connection's group on 443;
+{s3_note}or a public NAT gateway: route 0.0.0.0/0 from the connection subnet's route table
+to a NAT gateway in a public subnet. The finding names the resource that drops the traffic
+and the exact command.
+
+References
+https://docs.aws.amazon.com/glue/latest/dg/vpc-endpoints-s3.html
+https://docs.aws.amazon.com/glue/latest/dg/encryption-vpc-kms.html
+https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
+"""
+
+
+
+def make(key: str) -> Check:
+    check_id = f"{key}-reachable"
+
+    def run(ctx: Context) -> Iterator[Finding]:
+        path = ctx.paths.get(key)
+        source = ctx.source
+        if path is None or source is None or not ctx.network_valid or path.reachable is not False:
+            return
+        service = Service(key, ctx.region)
+        blocked = path.blocked_at
+        assert blocked is not None  # an unreachable path always says where
+        predicts = ctx.failures_if_unreachable(key)
+        message = f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
+        if key == "kms" and not predicts:
+            message += ("; no job or crawler using this connection encrypts with KMS today, but any "
+                        "KMS-encrypted security configuration would time out")
+        fix = remediation.for_path(path, service, source.vpc.id, source.subnet.id,
+                                   tuple(g.id for g in source.groups))
+        yield Finding(check_id, "error" if predicts else "warning", blocked.id, message, fix, predicts)
+
+    return Check(
+        id=check_id,
+        title=f"{key.upper() if len(key) <= 4 else key.capitalize()} is reachable on 443 from the connection's subnet",
+        severity="error" if key in ALWAYS else "warning",
+        run=run,
+        doc=_DOC.format(
+            name=f"{key}.<region>.amazonaws.com", key=key, symptoms=SYMPTOMS[key],
+            s3_note="or, for S3, a gateway endpoint associated with the subnet's route table; " if key == "s3" else "",
+        ),
+    )
+
+
+CHECKS = tuple(make(key) for key in (*ALWAYS, *OPTIONAL))

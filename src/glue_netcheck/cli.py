@@ -1,0 +1,243 @@
+"""The command line. The only module that prints, writes files and chooses exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from glue_netcheck import __version__
+from glue_netcheck.analysis import ConnectionNotFound, ConnectionReport, analyse_connection
+from glue_netcheck.checks import BY_ID, REGISTRY
+from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.errors import AnalysisError
+from glue_netcheck.model.build import ModelError, build_inventory
+from glue_netcheck.model.glue import Inventory
+from glue_netcheck.report import json_report, markdown, sarif, text
+
+app = typer.Typer(
+    name="glue-netcheck",
+    help="Will this AWS Glue connection reach KMS, S3 and its data source from inside its VPC?",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+EXIT_FOR_VERDICT = {"pass": 0, "warn": 0, "fail": 1, "unknown": 3}
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+RegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region (default: the boto3 chain)")]
+ProfileOpt = Annotated[str | None, typer.Option("--profile", help="AWS profile (default: the boto3 chain)")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically)")]
+SnapshotOpt = Annotated[Path | None, typer.Option("--snapshot", help="Analyse offline from a snapshot file (no AWS call)")]
+ColorOpt = Annotated[bool, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"glue-netcheck: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def emit(content: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    try:
+        snapshots.write_atomic(output, content)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def render(reports: Sequence[ConnectionReport], fmt: Format, color: bool | None, many: bool) -> str:
+    if fmt is Format.json:
+        return json_report.render_many(reports) if many else json_report.render(reports[0])
+    if fmt is Format.markdown:
+        return markdown.render(reports)
+    if fmt is Format.sarif:
+        return sarif.render(reports)
+    use_color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") if color is None else color
+    return text.render(reports, color=use_color)
+
+
+def worst_exit(reports: Sequence[ConnectionReport]) -> int:
+    codes = {EXIT_FOR_VERDICT[r.verdict] for r in reports}
+    return 1 if 1 in codes else 3 if 3 in codes else 0
+
+
+def _pick_region(inventories: dict[str, Inventory], region: str | None, where: str,
+                 wanted: Callable[[Inventory], bool] | None = None) -> Inventory:
+    if region is not None:
+        if region not in inventories:
+            fail(f"{where} has no region {region} (it has {', '.join(sorted(inventories))})")
+        return inventories[region]
+    if len(inventories) == 1:
+        return next(iter(inventories.values()))
+    matching = [inv for inv in inventories.values() if wanted is None or wanted(inv)]
+    if len(matching) == 1:
+        return matching[0]
+    configured = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if configured in inventories:
+        return inventories[configured]
+    fail(f"{where} covers several regions ({', '.join(sorted(inventories))}): pass --region")
+
+
+def _live_inventory(region: str | None, profile: str | None, name: str) -> Inventory:
+    from glue_netcheck.collect import aws  # boto3 is imported only when AWS is called
+
+    reader = aws.AwsReader(region=region, profile=profile)
+    raw = aws.collect_connection(reader, name)
+    try:
+        return build_inventory(reader.region, raw)
+    except ModelError as exc:
+        raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
+
+
+def _run(body: Callable[[], int]) -> None:
+    """Every command's error boundary: one stderr line and exit 2, never a traceback."""
+    try:
+        code = body()
+    except typer.Exit:
+        raise
+    except AnalysisError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except Exception as exc:  # a bug must still not print a traceback at a user
+        fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
+    raise typer.Exit(code)
+
+
+@app.command()
+def connection(
+    name: Annotated[str, typer.Argument(help="Glue connection name")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+    color: ColorOpt = None,  # type: ignore[assignment]
+) -> None:
+    """Analyse one Glue connection: can its jobs and crawlers reach KMS, S3 and the rest?"""
+
+    def body() -> int:
+        if snapshot is not None:
+            inventories = snapshots.load(snapshot)
+            inventory = _pick_region(inventories, region, f"snapshot {snapshot}",
+                                     lambda inv: name in inv.connections)
+        else:
+            inventory = _live_inventory(region, profile, name)
+        try:
+            report = analyse_connection(inventory, name)
+        except ConnectionNotFound:
+            known = ", ".join(sorted(inventory.connections)[:10]) or "none"
+            fail(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
+        emit(render([report], fmt, color, many=False), output)
+        return EXIT_FOR_VERDICT[report.verdict]
+
+    _run(body)
+
+
+@app.command()
+def scan(
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+    color: ColorOpt = None,  # type: ignore[assignment]
+) -> None:
+    """Analyse every connection in the region (or in a snapshot); exit with the worst result."""
+
+    def body() -> int:
+        if snapshot is not None:
+            inventories = snapshots.load(snapshot)
+            selected = [inventories[region]] if region in inventories else list(inventories.values())
+            if region is not None and region not in inventories:
+                fail(f"snapshot {snapshot} has no region {region}")
+        else:
+            selected = [_live_scan_inventory(region, profile)]
+        reports = [analyse_connection(inv, name) for inv in selected for name in sorted(inv.connections)]
+        emit(render(reports, fmt, color, many=True) if reports or fmt is not Format.text else "No Glue connections.\n", output)
+        return worst_exit(reports) if reports else 0
+
+    _run(body)
+
+
+def _live_scan_inventory(region: str | None, profile: str | None) -> Inventory:
+    from glue_netcheck.collect import aws
+
+    reader = aws.AwsReader(region=region, profile=profile)
+    raw = aws.collect_region(reader)
+    try:
+        return build_inventory(reader.region, raw)
+    except ModelError as exc:
+        raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
+
+
+@app.command("snapshot")
+def snapshot_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Collect, read-only, everything the analysis needs into one versioned JSON file."""
+
+    def body() -> int:
+        from glue_netcheck.collect import aws
+
+        reader = aws.AwsReader(region=region, profile=profile)
+        document = snapshots.make({reader.region: aws.collect_region(reader)})
+        emit(snapshots.dumps(document), output)
+        count = len(document["regions"][reader.region]["glue"]["Connections"])
+        typer.echo(f"wrote {output}: {count} connection(s) in {reader.region}, {sum(reader.calls.values())} API calls", err=True)
+        return 0
+
+    _run(body)
+
+
+@app.command("checks")
+def list_checks() -> None:
+    """List every check: id, severity, title."""
+    width = max(len(c.id) for c in REGISTRY)
+    for check in REGISTRY:
+        typer.echo(f"{check.id:<{width}}  {check.severity:<7}  {check.title}")
+
+
+@app.command()
+def explain(check_id: Annotated[str, typer.Argument(help="A check id from `glue-netcheck checks`")]) -> None:
+    """Print one check's runbook page: what it checks, how Glue fails, how to fix it."""
+    check = BY_ID.get(check_id)
+    if check is None:
+        fail(f"no check {check_id!r}: `glue-netcheck checks` lists them")
+    typer.echo(f"# {check.id}: {check.title}\n\nseverity: {check.severity}\n\n{check.doc}")
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"glue-netcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version")] = False,
+) -> None:
+    """glue-netcheck: static reachability checks for AWS Glue connections."""
+
+
+def main() -> None:
+    app()

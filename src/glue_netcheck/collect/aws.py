@@ -1,0 +1,238 @@
+"""The live collector: the only module that talks to AWS.
+
+Read-only by construction (a botocore hook refuses any operation that is not Describe/Get/
+List before it is sent), one describe per resource type per VPC filtered by VPC id,
+paginated, adaptive retries, short connect timeouts. Returns raw answers in the snapshot's
+region shape; `model.build` does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+from glue_netcheck.errors import AnalysisError
+from glue_netcheck.redact import redact_connection
+
+READ_ONLY = re.compile(r"^(Describe|Get|List)")
+_CONFIG = Config(
+    retries={"mode": "adaptive", "max_attempts": 6},
+    connect_timeout=5,
+    read_timeout=30,
+    user_agent_extra="glue-netcheck",
+)
+_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"}
+
+
+class NotFound(AnalysisError):
+    pass
+
+
+class ReadOnlyViolation(RuntimeError):
+    pass
+
+
+class AwsReader:
+    """boto3 clients for one region, with the read-only guard and a call counter."""
+
+    def __init__(self, region: str | None = None, profile: str | None = None) -> None:
+        try:
+            session = boto3.Session(profile_name=profile, region_name=region)
+        except ProfileNotFound as exc:
+            raise AnalysisError(f"AWS profile not found: {exc}; check --profile / AWS_PROFILE") from None
+        if session.region_name is None:
+            raise AnalysisError("no AWS region: pass --region or set AWS_DEFAULT_REGION")
+        self.region: str = session.region_name
+        self.calls: Counter[str] = Counter()
+        self._session = session
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            client = self._session.client(service, config=_CONFIG)
+            client.meta.events.register("before-call.*.*", self._guard)
+            self._clients[service] = client
+        return self._clients[service]
+
+    def _guard(self, model: Any, **_: Any) -> None:
+        if not READ_ONLY.match(model.name):
+            raise ReadOnlyViolation(f"glue-netcheck refused to call {model.name}: it only reads")
+        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    def call(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
+        """All items under `key`, through the paginator when there is one."""
+        client = self.client(service)
+        with _translated(f"{service}:{_camel(operation)}"):
+            if client.can_paginate(operation):
+                items: list[Any] = []
+                for page in client.get_paginator(operation).paginate(**params):
+                    items.extend(page.get(key, []))
+                return items
+            return list(getattr(client, operation)(**params).get(key, []))
+
+    def one(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+        with _translated(f"{service}:{_camel(operation)}"):
+            response = dict(getattr(self.client(service), operation)(**params))
+        response.pop("ResponseMetadata", None)
+        return response
+
+
+class _translated:
+    """Turn boto errors into one actionable AnalysisError naming the call."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or isinstance(exc, AnalysisError):
+            return False
+        if isinstance(exc, ClientError):
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in _DENIED:
+                raise AnalysisError(f"access denied to {self.action}: grant it to the identity running glue-netcheck (see `README.md#iam-policy`)") from None
+            if code in ("EntityNotFoundException",):
+                raise NotFound(str(exc.response.get("Error", {}).get("Message", code))) from None
+            raise AnalysisError(f"{self.action} failed: {code}: {exc.response.get('Error', {}).get('Message', '')}") from None
+        if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+            raise AnalysisError("no AWS credentials found: configure a profile (--profile / AWS_PROFILE) or environment credentials") from None
+        if isinstance(exc, NoRegionError):
+            raise AnalysisError("no AWS region: pass --region or set AWS_DEFAULT_REGION") from None
+        if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+            raise AnalysisError(f"cannot reach the AWS endpoint for {self.action}: {exc}") from None
+        if isinstance(exc, BotoCoreError):
+            raise AnalysisError(f"{self.action} failed: {exc}") from None
+        return False
+
+
+def _camel(operation: str) -> str:
+    return "".join(part.capitalize() for part in operation.split("_"))
+
+
+def _vpc_filter(vpc_ids: Iterable[str], name: str = "vpc-id") -> list[dict[str, Any]]:
+    return [{"Name": name, "Values": sorted(vpc_ids)}]
+
+
+# --- what the analysis needs ------------------------------------------------------------------
+
+
+def collect_glue(reader: AwsReader, connection_names: list[str] | None) -> dict[str, Any]:
+    """Connections (named ones, or all), every job and crawler, security configurations, and
+    the Data Catalog's encryption settings: they decide whether KMS is required."""
+    if connection_names is None:
+        connections = reader.call("glue", "get_connections", "ConnectionList", HidePassword=True)
+    else:
+        connections = []
+        for name in connection_names:
+            try:
+                connections.append(reader.one("glue", "get_connection", Name=name, HidePassword=True)["Connection"])
+            except NotFound:
+                raise NotFound(f"Glue connection {name!r} not found in {reader.region}: check the name and --region") from None
+    return {
+        "Connections": [redact_connection(c) for c in connections],
+        "Jobs": reader.call("glue", "get_jobs", "Jobs"),
+        "Crawlers": reader.call("glue", "get_crawlers", "Crawlers"),
+        "SecurityConfigurations": reader.call("glue", "get_security_configurations", "SecurityConfigurations"),
+        "DataCatalogEncryptionSettings": reader.one("glue", "get_data_catalog_encryption_settings").get("DataCatalogEncryptionSettings", {}),
+    }
+
+
+def vpcs_of(reader: AwsReader, connections: list[dict[str, Any]]) -> set[str]:
+    """The VPCs the connections live in: from their subnets, else from their security groups."""
+    physical = [c.get("PhysicalConnectionRequirements") or {} for c in connections]
+    subnet_ids = sorted({p["SubnetId"] for p in physical if p.get("SubnetId")})
+    vpcs: set[str] = set()
+    found: set[str] = set()
+    if subnet_ids:
+        for subnet in reader.call("ec2", "describe_subnets", "Subnets", Filters=[{"Name": "subnet-id", "Values": subnet_ids}]):
+            vpcs.add(subnet["VpcId"])
+            found.add(subnet["SubnetId"])
+    orphans = [p for p in physical if p.get("SubnetId") not in found]
+    group_ids = sorted({g for p in orphans for g in p.get("SecurityGroupIdList") or ()})
+    if group_ids:
+        for group in reader.call("ec2", "describe_security_groups", "SecurityGroups", Filters=[{"Name": "group-id", "Values": group_ids}]):
+            vpcs.add(group["VpcId"])
+    return vpcs
+
+
+def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
+    """Every EC2 resource type the engine models, one (paginated) describe each, for these VPCs."""
+    if not vpc_ids:
+        return {}
+    vpc_filter = _vpc_filter(vpc_ids)
+    vpcs = reader.call("ec2", "describe_vpcs", "Vpcs", VpcIds=sorted(vpc_ids))
+    attributes = {
+        vpc["VpcId"]: {
+            name: reader.one("ec2", "describe_vpc_attribute", VpcId=vpc["VpcId"], Attribute=attr).get(name, {}).get("Value")
+            for name, attr in (("EnableDnsSupport", "enableDnsSupport"), ("EnableDnsHostnames", "enableDnsHostnames"))
+        }
+        for vpc in vpcs
+    }
+    ec2: dict[str, Any] = {
+        "Vpcs": vpcs,
+        "VpcAttributes": attributes,
+        "Subnets": reader.call("ec2", "describe_subnets", "Subnets", Filters=vpc_filter),
+        "RouteTables": reader.call("ec2", "describe_route_tables", "RouteTables", Filters=vpc_filter),
+        "SecurityGroups": reader.call("ec2", "describe_security_groups", "SecurityGroups", Filters=vpc_filter),
+        "NetworkAcls": reader.call("ec2", "describe_network_acls", "NetworkAcls", Filters=vpc_filter),
+        "VpcEndpoints": reader.call("ec2", "describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter),
+        "NatGateways": reader.call("ec2", "describe_nat_gateways", "NatGateways", Filter=vpc_filter),
+        "InternetGateways": reader.call("ec2", "describe_internet_gateways", "InternetGateways",
+                                        Filters=_vpc_filter(vpc_ids, "attachment.vpc-id")),
+    }
+    dhcp_ids = sorted({v["DhcpOptionsId"] for v in vpcs if v.get("DhcpOptionsId") not in (None, "default")})
+    ec2["DhcpOptions"] = (
+        reader.call("ec2", "describe_dhcp_options", "DhcpOptions", DhcpOptionsIds=dhcp_ids) if dhcp_ids else []
+    )
+    ec2["PrefixLists"] = _prefix_lists(reader, ec2)
+    return ec2
+
+
+def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]]:
+    """Managed prefix lists with their CIDRs: the region's S3 list and every list the VPC's
+    routes or security-group rules reference (usually one or two entry reads in all)."""
+    referenced = {r["DestinationPrefixListId"] for t in ec2["RouteTables"] for r in t.get("Routes", []) if r.get("DestinationPrefixListId")}
+    referenced |= {
+        p["PrefixListId"]
+        for g in ec2["SecurityGroups"]
+        for perm in (*g.get("IpPermissions", []), *g.get("IpPermissionsEgress", []))
+        for p in perm.get("PrefixListIds", [])
+    }
+    wanted_names = {f"com.amazonaws.{reader.region}.s3"}
+    lists = []
+    for pl in reader.call("ec2", "describe_managed_prefix_lists", "PrefixLists"):
+        if pl["PrefixListId"] in referenced or pl.get("PrefixListName") in wanted_names:
+            entries = reader.call("ec2", "get_managed_prefix_list_entries", "Entries", PrefixListId=pl["PrefixListId"])
+            lists.append({"PrefixListId": pl["PrefixListId"], "PrefixListName": pl.get("PrefixListName", ""),
+                          "Cidrs": [e["Cidr"] for e in entries]})
+    return lists
+
+
+def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
+    """One region's raw data for analysing one connection."""
+    glue = collect_glue(reader, [name])
+    return {"glue": glue, "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]))}
+
+
+def collect_region(reader: AwsReader) -> dict[str, Any]:
+    """One region's raw data for every connection in it (shared describes per VPC)."""
+    glue = collect_glue(reader, None)
+    return {"glue": glue, "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]))}

@@ -1,0 +1,99 @@
+"""The snapshot file: raw AWS answers per region, versioned, written atomically.
+
+Keeping the raw Describe/Get answers (redacted) rather than our model makes a run
+reproducible and lets a user attach the file to a bug report; `model.build` turns it into the
+model, the same code the live collector's answers go through.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from glue_netcheck import __version__
+from glue_netcheck.redact import redact_connection
+from glue_netcheck.errors import AnalysisError
+from glue_netcheck.model.build import ModelError, build_inventory
+from glue_netcheck.model.glue import Inventory
+
+FORMAT = "glue-netcheck-snapshot"
+VERSION = 1
+MAX_BYTES = 512 * 1024 * 1024
+
+
+class SnapshotError(AnalysisError):
+    pass
+
+
+def make(regions: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "tool": {"name": "glue-netcheck", "version": __version__},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "regions": {region: _redacted(data) for region, data in regions.items()},
+    }
+
+
+def _redacted(region: Mapping[str, Any]) -> dict[str, Any]:
+    glue = dict(region.get("glue", {}))
+    glue["Connections"] = [redact_connection(c) for c in glue.get("Connections", [])]
+    return {**region, "glue": glue}
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, indent=1, sort_keys=True, default=str) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: never a partial file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path) -> dict[str, Inventory]:
+    """Read a snapshot and build one inventory per region, or raise SnapshotError."""
+    where = f"snapshot {path}"
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise SnapshotError(f"{where}: larger than {MAX_BYTES // 2**20} MiB")
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{where}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{where}: cannot read it ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg}); truncated?") from None
+    except RecursionError:
+        raise SnapshotError(f"{where}: nested too deeply") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise SnapshotError(f"{where}: not a glue-netcheck snapshot (no \"format\": \"{FORMAT}\")")
+    if document.get("version") != VERSION:
+        raise SnapshotError(
+            f"{where}: snapshot version {document.get('version')!r:.20} is not supported "
+            f"(this glue-netcheck reads version {VERSION}); take a new snapshot"
+        )
+    regions = document.get("regions")
+    if not isinstance(regions, dict) or not regions:
+        raise SnapshotError(f"{where}: \"regions\" must be a non-empty object")
+    inventories: dict[str, Inventory] = {}
+    for region, raw in regions.items():
+        if not isinstance(raw, dict):
+            raise SnapshotError(f"{where}: region {region!r:.40} must be an object")
+        try:
+            inventories[str(region)] = build_inventory(str(region), raw)
+        except (ModelError, RecursionError) as exc:
+            raise SnapshotError(f"{where}: {exc}") from None
+    return inventories

@@ -1,0 +1,36 @@
+"""What checks report: a finding names one resource, says what Glue will do, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+FAILURE_CODES = (
+    "kms-timeout",
+    "crawler-internal-service-exception",
+    "s3-endpoint-validation-failed",
+    "security-group-validation-failed",
+    "dns-resolution-failure",
+    "insufficient-ip-addresses",
+    "invalid-network-configuration",
+    "target-unreachable",
+    "kms-access-denied",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str
+    severity: Severity
+    resource: str
+    message: str
+    remediation: str
+    predicts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.predicts) - set(FAILURE_CODES)
+        if unknown:
+            raise ValueError(f"{self.check}: unknown failure codes {sorted(unknown)}")

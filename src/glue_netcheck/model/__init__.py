@@ -1,0 +1,1 @@
+"""Frozen, typed values: the only thing the analysis sees."""

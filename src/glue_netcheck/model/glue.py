@@ -1,0 +1,92 @@
+"""The Glue side of the model: connections, the jobs and crawlers using them, encryption."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from glue_netcheck.model.network import Network
+
+ConsumerKind = Literal["job", "crawler"]
+
+
+@dataclass(frozen=True, slots=True)
+class GlueConnection:
+    name: str
+    type: str | None  # moto never returns ConnectionType; real AWS always does
+    subnet_id: str | None
+    security_group_ids: tuple[str, ...]
+    availability_zone: str | None
+    # Redacted: passwords are dropped and credentials in URLs are masked by the collector.
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def uses_secret(self) -> bool:
+        return bool(self.properties.get("SECRET_ID"))
+
+
+@dataclass(frozen=True, slots=True)
+class Consumer:
+    """A job or crawler that references a connection."""
+
+    kind: ConsumerKind
+    name: str
+    role: str | None
+    security_configuration: str | None
+    connections: tuple[str, ...]
+    workers: int | None = None
+    arguments: Mapping[str, str] = field(default_factory=dict)
+
+    def argument_on(self, name: str) -> bool:
+        return str(self.arguments.get(name, "")).lower() == "true"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityConfiguration:
+    name: str
+    s3_mode: str = "DISABLED"
+    s3_key: str | None = None
+    cloudwatch_mode: str = "DISABLED"
+    cloudwatch_key: str | None = None
+    bookmarks_mode: str = "DISABLED"
+    bookmarks_key: str | None = None
+
+    @property
+    def uses_kms(self) -> bool:
+        return (
+            self.s3_mode == "SSE-KMS"
+            or self.cloudwatch_mode == "SSE-KMS"
+            or self.bookmarks_mode == "CSE-KMS"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEncryption:
+    at_rest_mode: str = "DISABLED"
+    at_rest_key: str | None = None
+    passwords_encrypted: bool = False
+    password_key: str | None = None
+
+    @property
+    def uses_kms(self) -> bool:
+        return self.at_rest_mode.startswith("SSE-KMS") or self.passwords_encrypted
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """One region's model: the network plus the Glue resources that decide what it must reach."""
+
+    network: Network
+    connections: Mapping[str, GlueConnection] = field(default_factory=dict)
+    consumers: tuple[Consumer, ...] = ()
+    security_configurations: Mapping[str, SecurityConfiguration] = field(default_factory=dict)
+    # None when the settings could not be read: KMS is then assumed required (worst case).
+    catalog_encryption: CatalogEncryption | None = field(default_factory=CatalogEncryption)
+
+    @property
+    def region(self) -> str:
+        return self.network.region
+
+    def consumers_of(self, connection: str) -> tuple[Consumer, ...]:
+        return tuple(c for c in self.consumers if connection in c.connections)

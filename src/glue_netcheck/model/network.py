@@ -1,0 +1,227 @@
+"""The VPC side of the model: frozen values built from EC2 Describe answers.
+
+Protocols are kept as IANA numbers in strings ("-1" all, "6" tcp, "17" udp) because that is
+what network ACL entries use; security-group rules are normalised to the same form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from typing import Literal
+
+ALL_PROTOCOLS = "-1"
+TCP = "6"
+
+PeerKind = Literal["cidr", "security-group", "prefix-list"]
+
+
+@dataclass(frozen=True, slots=True)
+class Vpc:
+    id: str
+    cidrs: tuple[IPv4Network, ...]
+    dhcp_options_id: str | None
+    # None = the attribute could not be read (recorded as unknown, never guessed).
+    enable_dns_support: bool | None
+    enable_dns_hostnames: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    id: str
+    vpc_id: str
+    cidr: IPv4Network
+    availability_zone: str
+    available_ips: int | None
+
+
+RouteTarget = Literal[
+    "local",
+    "internet-gateway",
+    "nat-gateway",
+    "gateway-endpoint",
+    "gateway-load-balancer-endpoint",
+    "transit-gateway",
+    "vpc-peering",
+    "virtual-private-gateway",
+    "network-interface",
+    "instance",
+    "egress-only-internet-gateway",
+    "local-gateway",
+    "carrier-gateway",
+    "core-network",
+    "blackhole",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    destination: IPv4Network | None
+    prefix_list_id: str | None
+    target: RouteTarget
+    target_id: str
+    state: str = "active"
+
+    @property
+    def destination_label(self) -> str:
+        return str(self.destination) if self.destination else str(self.prefix_list_id)
+
+    def __str__(self) -> str:
+        return f"{self.destination_label} -> {self.target_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    id: str
+    vpc_id: str
+    routes: tuple[Route, ...]
+    subnet_ids: frozenset[str]
+    is_main: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SgRule:
+    """One security-group rule with exactly one peer (AWS packs several per permission)."""
+
+    protocol: str
+    from_port: int
+    to_port: int
+    peer_kind: PeerKind
+    peer: str
+
+    def describe(self, direction: Literal["ingress", "egress"]) -> str:
+        word = "from" if direction == "ingress" else "to"
+        return f"{direction} rule {_proto_ports(self.protocol, self.from_port, self.to_port)} {word} {self.peer}"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroup:
+    id: str
+    name: str
+    vpc_id: str
+    ingress: tuple[SgRule, ...]
+    egress: tuple[SgRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NaclEntry:
+    rule_number: int
+    egress: bool
+    protocol: str
+    allow: bool
+    cidr: IPv4Network
+    from_port: int
+    to_port: int
+
+    def __str__(self) -> str:
+        action = "allow" if self.allow else "deny"
+        number = "*" if self.rule_number >= 32767 else str(self.rule_number)
+        direction = "outbound" if self.egress else "inbound"
+        ports = _proto_ports(self.protocol, self.from_port, self.to_port)
+        return f"{direction} rule {number} {action} {ports} {self.cidr}"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAcl:
+    id: str
+    vpc_id: str
+    is_default: bool
+    entries: tuple[NaclEntry, ...]
+    subnet_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class VpcEndpoint:
+    id: str
+    vpc_id: str
+    service_name: str
+    type: str  # Interface | Gateway | GatewayLoadBalancer
+    state: str
+    private_dns_enabled: bool
+    subnet_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+    route_table_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NatGateway:
+    id: str
+    vpc_id: str
+    subnet_id: str
+    state: str
+    connectivity: str  # public | private
+
+
+@dataclass(frozen=True, slots=True)
+class InternetGateway:
+    id: str
+    attached_vpc_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixList:
+    id: str
+    name: str
+    cidrs: tuple[IPv4Network, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DhcpOptions:
+    id: str
+    domain_name_servers: tuple[str, ...]
+
+    @property
+    def uses_amazon_dns(self) -> bool:
+        return not self.domain_name_servers or "AmazonProvidedDNS" in self.domain_name_servers
+
+
+@dataclass(frozen=True)
+class Network:
+    """Everything EC2 told us about the VPCs of one region, indexed by id."""
+
+    region: str
+    vpcs: Mapping[str, Vpc] = field(default_factory=dict)
+    subnets: Mapping[str, Subnet] = field(default_factory=dict)
+    route_tables: tuple[RouteTable, ...] = ()
+    security_groups: Mapping[str, SecurityGroup] = field(default_factory=dict)
+    network_acls: tuple[NetworkAcl, ...] = ()
+    endpoints: tuple[VpcEndpoint, ...] = ()
+    nat_gateways: Mapping[str, NatGateway] = field(default_factory=dict)
+    internet_gateways: Mapping[str, InternetGateway] = field(default_factory=dict)
+    prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
+    dhcp_options: Mapping[str, DhcpOptions] = field(default_factory=dict)
+
+    def route_table_for(self, subnet: Subnet) -> RouteTable | None:
+        """The subnet's explicitly associated table, else its VPC's main table."""
+        for table in self.route_tables:
+            if subnet.id in table.subnet_ids:
+                return table
+        for table in self.route_tables:
+            if table.vpc_id == subnet.vpc_id and table.is_main:
+                return table
+        return None
+
+    def network_acl_for(self, subnet: Subnet) -> NetworkAcl | None:
+        """The subnet's associated ACL, else its VPC's default ACL."""
+        for acl in self.network_acls:
+            if subnet.id in acl.subnet_ids:
+                return acl
+        for acl in self.network_acls:
+            if acl.vpc_id == subnet.vpc_id and acl.is_default:
+                return acl
+        return None
+
+    def prefix_list_named(self, name: str) -> PrefixList | None:
+        return next((pl for pl in self.prefix_lists.values() if pl.name == name), None)
+
+
+def _proto_ports(protocol: str, from_port: int, to_port: int) -> str:
+    name = {"-1": "all", "6": "tcp", "17": "udp", "1": "icmp"}.get(protocol, f"proto {protocol}")
+    if protocol == ALL_PROTOCOLS:
+        return "all traffic"
+    if protocol not in ("6", "17"):
+        return name
+    if (from_port, to_port) == (0, 65535):
+        return f"{name} all ports"
+    return f"{name} {from_port}" if from_port == to_port else f"{name} {from_port}-{to_port}"

@@ -1,0 +1,1 @@
+"""Pure network reasoning: routes, security groups, network ACLs, DNS, path traces."""

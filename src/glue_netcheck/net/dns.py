@@ -1,0 +1,81 @@
+"""How a service name resolves from inside the VPC.
+
+An interface endpoint's private DNS name overrides the public name only when private DNS is
+on for the endpoint and the VPC has both enableDnsSupport and enableDnsHostnames. Otherwise
+the name resolves to public addresses, which only a NAT path reaches from Glue's ENIs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from glue_netcheck.model.network import Network, Vpc, VpcEndpoint
+from glue_netcheck.net.trace import Hop
+from glue_netcheck.services import Service
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    hop: Hop
+    resolves: bool | None  # False: the name does not resolve at all
+    endpoint: VpcEndpoint | None = None  # the interface endpoint the name resolves to
+    bypassed: VpcEndpoint | None = None  # the service's endpoint that DNS does not lead to
+
+
+def interface_endpoints(network: Network, vpc_id: str, service: Service) -> list[VpcEndpoint]:
+    return sorted(
+        (e for e in network.endpoints
+         if e.vpc_id == vpc_id and e.type.lower() == "interface"
+         and e.service_name == service.endpoint_service_name
+         and e.state not in ("deleted", "deleting", "rejected", "failed", "expired")),
+        key=lambda e: (not e.private_dns_enabled, e.id),
+    )
+
+
+def custom_dns_servers(network: Network, vpc: Vpc) -> tuple[str, ...]:
+    options = network.dhcp_options.get(vpc.dhcp_options_id or "")
+    return () if options is None or options.uses_amazon_dns else options.domain_name_servers
+
+
+def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
+    name = service.dns_name
+    custom = custom_dns_servers(network, vpc)
+    if vpc.enable_dns_support is False and not custom:
+        return Resolution(
+            Hop("vpc", vpc.id, "deny",
+                f"enableDnsSupport is off: the VPC resolver does not answer, {name} does not resolve"),
+            resolves=False,
+        )
+    if vpc.enable_dns_support is None:
+        return Resolution(
+            Hop("vpc", vpc.id, "unknown", "the VPC's DNS attributes could not be read"),
+            resolves=None,
+        )
+    endpoints = interface_endpoints(network, vpc.id, service)
+    via_resolver = "" if not custom else f" (custom DNS servers {', '.join(custom)}: assumed to forward to the VPC resolver)"
+    if not endpoints:
+        return Resolution(
+            Hop("vpc", vpc.id, "allow", f"{name} resolves to public AWS addresses{via_resolver}"),
+            resolves=True,
+        )
+    endpoint = endpoints[0]
+    if not endpoint.private_dns_enabled:
+        return Resolution(
+            Hop("vpc-endpoint", endpoint.id, "info",
+                f"private DNS is disabled on {endpoint.id}: {name} resolves to public addresses, "
+                "not to the endpoint"),
+            resolves=True, bypassed=endpoint,
+        )
+    if vpc.enable_dns_hostnames is not True:
+        state = "off" if vpc.enable_dns_hostnames is False else "unknown"
+        return Resolution(
+            Hop("vpc", vpc.id, "info",
+                f"enableDnsHostnames is {state}: the private DNS name of {endpoint.id} does not "
+                f"apply, {name} resolves to public addresses"),
+            resolves=True, bypassed=endpoint,
+        )
+    return Resolution(
+        Hop("vpc-endpoint", endpoint.id, "allow",
+            f"private DNS: {name} resolves to {endpoint.id}'s addresses{via_resolver}"),
+        resolves=True, endpoint=endpoint,
+    )

@@ -1,0 +1,134 @@
+"""Stateful security-group evaluation: any rule of any attached group admits the traffic.
+
+Return traffic of an allowed connection is always admitted (stateful), so only the
+initiating direction is evaluated: egress on the source ENI, ingress on the destination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+from typing import Literal
+
+from glue_netcheck.model.network import (
+    ALL_PROTOCOLS,
+    TCP,
+    PrefixList,
+    SecurityGroup,
+    SgRule,
+)
+from glue_netcheck.net.space import covered, partly_covered
+from glue_netcheck.net.trace import Hop, Needed
+
+Direction = Literal["ingress", "egress"]
+
+
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """The other side of the traffic as a security group sees it."""
+
+    networks: tuple[IPv4Network, ...]
+    group_ids: frozenset[str] = frozenset()
+    # Set when the peer *is* an AWS service described by a managed prefix list (S3).
+    prefix_list_id: str | None = None
+    label: str = ""
+
+    def __str__(self) -> str:
+        return self.label or ", ".join(map(str, self.networks))
+
+
+def rule_matches_port(rule: SgRule, protocol: str, port: int) -> bool:
+    if rule.protocol == ALL_PROTOCOLS:
+        return True
+    return rule.protocol == protocol and rule.from_port <= port <= rule.to_port
+
+
+def rule_networks(rule: SgRule, prefix_lists: Mapping[str, PrefixList]) -> tuple[IPv4Network, ...]:
+    if rule.peer_kind == "cidr":
+        return (IPv4Network(rule.peer, strict=False),)
+    if rule.peer_kind == "prefix-list" and rule.peer in prefix_lists:
+        return prefix_lists[rule.peer].cidrs
+    return ()
+
+
+def evaluate(
+    groups: Sequence[SecurityGroup],
+    direction: Direction,
+    peer: Peer,
+    port: int,
+    prefix_lists: Mapping[str, PrefixList],
+    protocol: str = TCP,
+) -> Hop:
+    """One hop: do the groups (together) admit tcp `port` to/from every address of `peer`?"""
+    if not groups:
+        return Hop("security-group", "-", "deny", "no security group is attached")
+    word = "to" if direction == "egress" else "from"
+    wanted = f"tcp {port} {word} {peer}"
+    networks: list[IPv4Network] = []
+    cited: list[tuple[SecurityGroup, SgRule]] = []
+    for group in groups:
+        rules = group.egress if direction == "egress" else group.ingress
+        for rule in rules:
+            if not rule_matches_port(rule, protocol, port):
+                continue
+            whole = (rule.peer_kind == "security-group" and rule.peer in peer.group_ids) or (
+                rule.peer_kind == "prefix-list" and rule.peer == peer.prefix_list_id
+            )
+            if whole or covered(peer.networks, rule_networks(rule, prefix_lists)):
+                return Hop("security-group", group.id, "allow", rule.describe(direction))
+            nets = rule_networks(rule, prefix_lists)
+            if partly_covered(peer.networks, nets):
+                networks.extend(nets)
+                cited.append((group, rule))
+    if cited and covered(peer.networks, networks):
+        rules_text = "; ".join(rule.describe(direction) for _, rule in cited)
+        return Hop("security-group", cited[0][0].id, "allow", f"{rules_text} (together)")
+    names = ", ".join(g.id for g in groups)
+    if cited:
+        return Hop(
+            "security-group", cited[0][0].id, "unknown",
+            f"{cited[0][1].describe(direction)} allows only part of {wanted}: "
+            "depends on the exact address",
+        )
+    code = "ENI_SG_RULES_MISMATCH"
+    return Hop("security-group", groups[0].id, "deny",
+               f"{code}: no {direction} rule of {names} allows {wanted}",
+               _needed(direction, port, peer))
+
+
+def _needed(direction: Direction, port: int, peer: Peer) -> Needed:
+    egress = direction == "egress"
+    if peer.prefix_list_id:
+        return Needed(egress, port, port, "prefix-list", peer.prefix_list_id)
+    if peer.group_ids:
+        return Needed(egress, port, port, "security-group", sorted(peer.group_ids)[0])
+    cidr = str(peer.networks[0]) if len(peer.networks) == 1 else "0.0.0.0/0"
+    return Needed(egress, port, port, "cidr", cidr)
+
+
+def opens_all_tcp(rule: SgRule) -> bool:
+    return rule.protocol == ALL_PROTOCOLS or (
+        rule.protocol == TCP and rule.from_port == 0 and rule.to_port == 65535
+    )
+
+
+def self_referencing_rule(group: SecurityGroup) -> SgRule | None:
+    """Glue's requirement: all TCP inbound from the group itself."""
+    return next(
+        (r for r in group.ingress
+         if opens_all_tcp(r) and r.peer_kind == "security-group" and r.peer == group.id),
+        None,
+    )
+
+
+def opens_all_egress(group: SecurityGroup) -> SgRule | None:
+    """Glue's egress requirement: all TCP outbound to anywhere or to the group itself."""
+    for rule in group.egress:
+        if not opens_all_tcp(rule):
+            continue
+        if rule.peer_kind == "security-group" and rule.peer == group.id:
+            return rule
+        if rule.peer_kind == "cidr" and IPv4Network(rule.peer, strict=False).prefixlen == 0:
+            return rule
+    return None

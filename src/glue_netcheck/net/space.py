@@ -1,0 +1,76 @@
+"""Sets of (address range, port range) boxes: the traffic a rule list has yet to decide.
+
+Rules are evaluated against ranges, not sample addresses, because a Glue ENI may take any
+address in its subnet and a client any ephemeral port: traffic passes only if *all* of it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    network: IPv4Network
+    low: int
+    high: int
+
+
+def overlaps(box: Box, network: IPv4Network, low: int, high: int) -> bool:
+    return box.network.overlaps(network) and box.low <= high and low <= box.high
+
+
+def subtract(boxes: Iterable[Box], network: IPv4Network, low: int, high: int) -> list[Box]:
+    """The part of `boxes` not covered by `network` x [low, high]."""
+    result: list[Box] = []
+    for box in boxes:
+        if not overlaps(box, network, low, high):
+            result.append(box)
+            continue
+        # Addresses outside the rule keep every port…
+        if not box.network.subnet_of(network):
+            inside = network  # the rule's network lies within the box (CIDRs nest or are disjoint)
+            result.extend(Box(n, box.low, box.high) for n in box.network.address_exclude(inside))
+        else:
+            inside = box.network
+        # …addresses inside keep the ports outside the rule's range.
+        if box.low < low:
+            result.append(Box(inside, box.low, low - 1))
+        if high < box.high:
+            result.append(Box(inside, high + 1, box.high))
+    return result
+
+
+def boxes(networks: Iterable[IPv4Network], low: int = 0, high: int = 0) -> list[Box]:
+    return [Box(n, low, high) for n in networks]
+
+
+def subtract_all(remaining: list[Box], networks: Iterable[IPv4Network]) -> list[Box]:
+    for network in networks:
+        remaining = subtract(remaining, network, 0, 0)
+    return remaining
+
+
+def covered(targets: Iterable[IPv4Network], networks: Iterable[IPv4Network]) -> bool:
+    """Whether the union of `networks` covers every address of `targets`."""
+    return not subtract_all(boxes(targets), networks)
+
+
+def partly_covered(targets: Iterable[IPv4Network], networks: Iterable[IPv4Network]) -> bool:
+    nets = tuple(networks)
+    return any(t.overlaps(n) for t in targets for n in nets)
+
+
+# Where a public AWS service endpoint can live: everything but private and special ranges.
+# Evaluating rules against this set (not 0.0.0.0/0) keeps "deny 10.0.0.0/8" from looking
+# like it blocks the internet.
+_NOT_PUBLIC = tuple(
+    IPv4Network(n)
+    for n in ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+              "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3")
+)
+PUBLIC_INTERNET: tuple[IPv4Network, ...] = tuple(
+    b.network for b in subtract_all(boxes([IPv4Network("0.0.0.0/0")]), _NOT_PUBLIC)
+)

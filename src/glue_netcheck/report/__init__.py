@@ -1,0 +1,1 @@
+"""Renderers: each takes reports and returns a string. None of them prints or writes files."""

@@ -1,0 +1,78 @@
+"""A runbook page to paste into a ticket: verdict, a table per path, findings, a Mermaid diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from glue_netcheck.analysis import ConnectionReport
+from glue_netcheck.net.trace import PathResult
+
+ICON = {"allow": "✅ allow", "deny": "⛔ deny", "unknown": "❔ unknown", "info": "ℹ️ info"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _node_id(index: int) -> str:
+    return f"n{index}"
+
+
+def mermaid(path: PathResult) -> str:
+    """Glue ENIs → each hop → the service; the dropping edge is dotted and labelled."""
+    lines = ["```mermaid", "flowchart LR", f'  {_node_id(0)}["Glue ENIs"]']
+    previous = _node_id(0)
+    for index, hop in enumerate(path.hops, 1):
+        node = _node_id(index)
+        lines.append(f'  {node}["{hop.type}<br/>{hop.id}"]')
+        if hop.verdict == "deny":
+            reason = hop.detail.split(":")[0].replace('"', "'")[:60]
+            lines.append(f'  {previous} -. "⛔ {reason}" .-> {node}')
+            lines.append(f"  style {node} stroke:#d00,stroke-width:3px")
+            break
+        lines.append(f"  {previous} --> {node}")
+        previous = node
+    else:
+        end = _node_id(len(path.hops) + 1)
+        lines.append(f'  {end}(["{path.endpoint}:{path.port}"])')
+        lines.append(f"  {previous} --> {end}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def _one(report: ConnectionReport) -> list[str]:
+    conn = report.connection
+    out = [
+        f"## Glue connection `{conn.name}`: **{report.verdict.upper()}**",
+        "",
+        f"- Region: `{report.region}`, VPC `{report.vpc_id}`, subnet `{conn.subnet_id}` ({conn.availability_zone})",
+        f"- Security groups: {', '.join(f'`{g}`' for g in conn.security_group_ids) or 'none'}",
+        f"- Used by: {', '.join(f'{c.kind} `{c.name}`' for c in report.consumers) or 'no job or crawler yet'}",
+        f"- Predicted failures: {', '.join(f'`{c}`' for c in report.predicted_failures) or 'none'}",
+        "",
+    ]
+    for path in report.paths:
+        state = ("reachable via " + str(path.via) if path.reachable
+                 else f"blocked at `{path.blocked_at.id}`" if path.blocked_at else "undecidable")
+        out += [f"### {path.service}: `{path.endpoint}:{path.port}` {state}", "",
+                "| # | hop | resource | verdict | why |", "|---|---|---|---|---|"]
+        out += [f"| {i} | {h.type} | `{h.id}` | {ICON[h.verdict]} | {_cell(h.detail)} |" for i, h in enumerate(path.hops, 1)]
+        out += ["", mermaid(path), ""]
+    out += ["### Findings", ""]
+    if not report.findings:
+        out.append("None.")
+    for f in report.findings:
+        out.append(f"- **{f.severity}** `{f.check}` on `{f.resource}`: {_cell(f.message)}")
+        if f.predicts:
+            out.append(f"  - Glue will fail: {', '.join(f'`{c}`' for c in f.predicts)}")
+        if f.remediation:
+            out.append(f"  - Fix: `{f.remediation}`")
+    out.append("")
+    return out
+
+
+def render(reports: Sequence[ConnectionReport]) -> str:
+    lines = ["# glue-netcheck report", ""]
+    for report in reports:
+        lines += _one(report)
+    return "\n".join(lines) + "\n"

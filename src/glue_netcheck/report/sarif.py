@@ -1,0 +1,61 @@
+"""SARIF 2.1.0: one rule per check, one result per finding."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from glue_netcheck import __version__
+from glue_netcheck.analysis import ConnectionReport
+from glue_netcheck.checks import REGISTRY
+
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+DOCS = "https://github.com/glue-netcheck/glue-netcheck/blob/main/docs/checks.md"
+
+
+def _rules() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": check.id,
+            "name": "".join(part.capitalize() for part in check.id.split("-")),
+            "shortDescription": {"text": check.title},
+            "fullDescription": {"text": check.doc.split("\n\n")[0].removeprefix("What it checks\n")},
+            "help": {"text": check.doc},
+            "helpUri": f"{DOCS}#{check.id}",
+            "defaultConfiguration": {"level": LEVEL[check.severity]},
+        }
+        for check in REGISTRY
+    ]
+
+
+def render(reports: Sequence[ConnectionReport]) -> str:
+    index = {check.id: i for i, check in enumerate(REGISTRY)}
+    results = [
+        {
+            "ruleId": f.check,
+            "ruleIndex": index[f.check],
+            "level": LEVEL[f.severity],
+            "message": {"text": f"{f.message}. Fix: {f.remediation}" if f.remediation else f.message},
+            "locations": [{
+                "logicalLocations": [
+                    {"name": f.resource, "kind": "resource",
+                     "fullyQualifiedName": f"{r.region}/{r.connection.name}/{f.resource}"},
+                ],
+            }],
+            "properties": {"connection": r.connection.name, "region": r.region,
+                           "predicts": list(f.predicts)},
+        }
+        for r in reports
+        for f in r.findings
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "glue-netcheck", "version": __version__,
+                                "informationUri": DOCS, "rules": _rules()}},
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"

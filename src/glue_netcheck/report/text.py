@@ -1,0 +1,83 @@
+"""Human output: verdict first, then each path hop by hop, then findings with their fixes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from glue_netcheck.analysis import ConnectionReport
+from glue_netcheck.findings import SEVERITY_ORDER
+from glue_netcheck.net.trace import PathResult
+
+VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "unknown": "bold magenta"}
+HOP_STYLE = {"allow": "green", "deny": "bold red", "unknown": "magenta", "info": "cyan"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _console(color: bool, width: int) -> Console:
+    return Console(file=io.StringIO(), force_terminal=color, no_color=not color,
+                   color_system="standard" if color else None, width=width, highlight=False,
+                   emoji=False)
+
+
+def _path_title(path: PathResult) -> Text:
+    if path.reachable is True:
+        state, style = f"reachable via {path.via}", "green"
+    elif path.reachable is False and path.blocked_at:
+        state, style = f"BLOCKED at {path.blocked_at.type} {path.blocked_at.id}", "bold red"
+    else:
+        state, style = "undecidable", "magenta"
+    title = Text(f"{path.service}  {path.endpoint}:{path.port}  ")
+    title.append(state, style=style)
+    return title
+
+
+def _render_one(console: Console, report: ConnectionReport) -> None:
+    conn = report.connection
+    headline = Text(f"{report.verdict.upper()}", style=VERDICT_STYLE[report.verdict])
+    headline.append(f"  connection {conn.name} ({conn.type or 'type unknown'}) in {report.region}", style="bold")
+    if report.predicted_failures:
+        headline.append(f"  predicted: {', '.join(report.predicted_failures)}", style="red")
+    console.print(headline)
+    users = ", ".join(f"{c.kind} {c.name}" for c in report.consumers) or "none yet (assuming a job and a crawler)"
+    console.print(f"subnet {conn.subnet_id} ({conn.availability_zone}) in {report.vpc_id}; "
+                  f"security groups {', '.join(conn.security_group_ids) or 'none'}; used by {users}")
+    for path in report.paths:
+        console.print()
+        console.print(_path_title(path))
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+        table.add_column("#", justify="right")
+        table.add_column("hop")
+        table.add_column("resource", overflow="fold")
+        table.add_column("verdict")
+        table.add_column("why", overflow="fold", ratio=1)
+        for number, hop in enumerate(path.hops, 1):
+            style = "bold red" if path.blocked_at and hop.id == path.blocked_at.id and hop.verdict == "deny" else None
+            table.add_row(str(number), hop.type, hop.id, Text(hop.verdict, style=HOP_STYLE[hop.verdict]), hop.detail, style=style)
+        console.print(table)
+    console.print()
+    if not report.findings:
+        console.print(Text("No findings.", style="green"))
+    for finding in sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
+        line = Text(f"{finding.severity.upper():8}", style=SEVERITY_STYLE[finding.severity])
+        line.append(f"[{finding.check}] {finding.resource}: ", style="bold")
+        line.append(finding.message)
+        console.print(line)
+        if finding.predicts:
+            console.print(f"         Glue will fail: {', '.join(finding.predicts)}")
+        if finding.remediation:
+            console.print(f"         fix: {finding.remediation}")
+
+
+def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: int = 100) -> str:
+    console = _console(color, width)
+    for index, report in enumerate(reports):
+        if index:
+            console.rule()
+        _render_one(console, report)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(output)
