@@ -306,16 +306,32 @@ def _dhcp_options(raw: Mapping[str, Any]) -> DhcpOptions:
 # --- Glue ----------------------------------------------------------------------------------
 
 
+# Which property betrays which connection type, for answers that omit ConnectionType (moto).
+_TYPE_BY_PROPERTY = (
+    ("JDBC_CONNECTION_URL", "JDBC"),
+    ("KAFKA_BOOTSTRAP_SERVERS", "KAFKA"),
+    ("CONNECTION_URL", "MONGODB"),
+)
+
+
+def _connection_type(raw: Mapping[str, Any], properties: Mapping[str, str]) -> str | None:
+    declared = raw.get("ConnectionType")
+    if declared:
+        return str(declared)
+    return next((kind for key, kind in _TYPE_BY_PROPERTY if key in properties), None)
+
+
 def _connection(raw: Mapping[str, Any]) -> GlueConnection:
     physical = _mapping(raw.get("PhysicalConnectionRequirements") or {}, "PhysicalConnectionRequirements")
+    # Redacted here too: a hand-made snapshot must not carry a password into any output.
+    properties = redact_properties(_mapping(raw.get("ConnectionProperties") or {}, "ConnectionProperties"))
     return GlueConnection(
         name=_str(raw, "Name"),
-        type=raw.get("ConnectionType"),
+        type=_connection_type(raw, properties),
         subnet_id=physical.get("SubnetId") or None,
         security_group_ids=tuple(physical.get("SecurityGroupIdList") or ()),
         availability_zone=physical.get("AvailabilityZone") or None,
-        # Redacted here too: a hand-made snapshot must not carry a password into any output.
-        properties=redact_properties(_mapping(raw.get("ConnectionProperties") or {}, "ConnectionProperties")),
+        properties=properties,
     )
 
 
