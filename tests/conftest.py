@@ -18,7 +18,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scenarios import REGION, Clients  # noqa: E402
+from scenarios import REGION, Clients
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -43,10 +43,18 @@ class Result:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:
     base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    base.update(env or {"AWS_ACCESS_KEY_ID": "none", "AWS_SECRET_ACCESS_KEY": "none",
-                        "AWS_DEFAULT_REGION": REGION, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
-    proc = subprocess.run([*cli_command(), *args], capture_output=True, text=True, env=base,
-                          cwd=cwd, timeout=120, check=False)
+    base.update(
+        env
+        or {
+            "AWS_ACCESS_KEY_ID": "none",
+            "AWS_SECRET_ACCESS_KEY": "none",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        }
+    )
+    proc = subprocess.run(
+        [*cli_command(), *args], capture_output=True, text=True, env=base, cwd=cwd, timeout=120, check=False
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -69,16 +77,24 @@ class Aws:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_DEFAULT_REGION": REGION, "AWS_ENDPOINT_URL": self.url}
+        return {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ENDPOINT_URL": self.url,
+        }
 
     def cli(self, *args: str) -> Result:
         return run_cli(*args, env=self.env)
 
 
 def clients_for(url: str, region: str = REGION) -> Clients:
-    kw = {"endpoint_url": url, "region_name": region, "aws_access_key_id": "testing",
-          "aws_secret_access_key": "testing"}
+    kw = {
+        "endpoint_url": url,
+        "region_name": region,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
     return Clients(boto3.client("ec2", **kw), boto3.client("glue", **kw), boto3.client("kms", **kw))
 
 

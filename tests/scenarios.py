@@ -50,12 +50,20 @@ class Layout:
 # --- building blocks ------------------------------------------------------------------------
 
 
-def vpc(c: Clients, layout: Layout, *, dns_support: bool = True, dns_hostnames: bool = True,
-        subnet_cidr: str = "10.0.1.0/24") -> None:
+def vpc(
+    c: Clients,
+    layout: Layout,
+    *,
+    dns_support: bool = True,
+    dns_hostnames: bool = True,
+    subnet_cidr: str = "10.0.1.0/24",
+) -> None:
     layout.vpc = c.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     c.ec2.modify_vpc_attribute(VpcId=layout.vpc, EnableDnsSupport={"Value": dns_support})
     c.ec2.modify_vpc_attribute(VpcId=layout.vpc, EnableDnsHostnames={"Value": dns_hostnames})
-    layout.subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock=subnet_cidr, AvailabilityZone=AZ)["Subnet"]["SubnetId"]
+    layout.subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock=subnet_cidr, AvailabilityZone=AZ)["Subnet"][
+        "SubnetId"
+    ]
     layout.route_table = c.ec2.create_route_table(VpcId=layout.vpc)["RouteTable"]["RouteTableId"]
     c.ec2.associate_route_table(RouteTableId=layout.route_table, SubnetId=layout.subnet)
 
@@ -67,28 +75,42 @@ def glue_security_group(c: Clients, layout: Layout, *, self_reference: bool = Tr
     if self_reference:
         c.ec2.authorize_security_group_ingress(
             GroupId=layout.glue_sg,
-            IpPermissions=[{"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535,
-                            "UserIdGroupPairs": [{"GroupId": layout.glue_sg}]}],
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 0,
+                    "ToPort": 65535,
+                    "UserIdGroupPairs": [{"GroupId": layout.glue_sg}],
+                }
+            ],
         )
 
 
 def public_nat(c: Clients, layout: Layout, *, igw_route: bool = True) -> None:
     """A public subnet with an internet gateway route, a NAT gateway in it, 0.0.0.0/0 → NAT."""
-    layout.public_subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock="10.0.0.0/24", AvailabilityZone=AZ)["Subnet"]["SubnetId"]
+    layout.public_subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock="10.0.0.0/24", AvailabilityZone=AZ)[
+        "Subnet"
+    ]["SubnetId"]
     layout.igw = c.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     c.ec2.attach_internet_gateway(InternetGatewayId=layout.igw, VpcId=layout.vpc)
     layout.public_route_table = c.ec2.create_route_table(VpcId=layout.vpc)["RouteTable"]["RouteTableId"]
     c.ec2.associate_route_table(RouteTableId=layout.public_route_table, SubnetId=layout.public_subnet)
     if igw_route:
-        c.ec2.create_route(RouteTableId=layout.public_route_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=layout.igw)
+        c.ec2.create_route(
+            RouteTableId=layout.public_route_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=layout.igw
+        )
     allocation = c.ec2.allocate_address(Domain="vpc")["AllocationId"]
-    layout.nat = c.ec2.create_nat_gateway(SubnetId=layout.public_subnet, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    layout.nat = c.ec2.create_nat_gateway(SubnetId=layout.public_subnet, AllocationId=allocation)["NatGateway"][
+        "NatGatewayId"
+    ]
     c.ec2.create_route(RouteTableId=layout.route_table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=layout.nat)
 
 
 def s3_gateway(c: Clients, layout: Layout) -> None:
     layout.s3_endpoint = c.ec2.create_vpc_endpoint(
-        VpcId=layout.vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway",
+        VpcId=layout.vpc,
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
         RouteTableIds=[layout.route_table],
     )["VpcEndpoint"]["VpcEndpointId"]
 
@@ -100,53 +122,82 @@ def kms_endpoint(c: Clients, layout: Layout, *, private_dns: bool = True, own_sg
     groups = [layout.glue_sg]
     if own_sg_port is not None:
         layout.endpoint_sg = c.ec2.create_security_group(
-            GroupName="kms-endpoint", Description="KMS endpoint", VpcId=layout.vpc)["GroupId"]
+            GroupName="kms-endpoint", Description="KMS endpoint", VpcId=layout.vpc
+        )["GroupId"]
         c.ec2.authorize_security_group_ingress(
             GroupId=layout.endpoint_sg,
-            IpPermissions=[{"IpProtocol": "tcp", "FromPort": own_sg_port, "ToPort": own_sg_port,
-                            "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}],
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": own_sg_port,
+                    "ToPort": own_sg_port,
+                    "IpRanges": [{"CidrIp": "10.0.0.0/16"}],
+                }
+            ],
         )
         groups = [layout.endpoint_sg]
     layout.kms_endpoint = c.ec2.create_vpc_endpoint(
-        VpcId=layout.vpc, ServiceName=f"com.amazonaws.{REGION}.kms", VpcEndpointType="Interface",
-        SubnetIds=[layout.subnet], SecurityGroupIds=groups, PrivateDnsEnabled=private_dns,
+        VpcId=layout.vpc,
+        ServiceName=f"com.amazonaws.{REGION}.kms",
+        VpcEndpointType="Interface",
+        SubnetIds=[layout.subnet],
+        SecurityGroupIds=groups,
+        PrivateDnsEnabled=private_dns,
     )["VpcEndpoint"]["VpcEndpointId"]
 
 
-def glue_resources(c: Clients, layout: Layout, *, consumers: bool = True, kms_config: bool = True,
-                   workers: int = 10, subnet: str | None = None, az: str | None = AZ) -> None:
+def glue_resources(
+    c: Clients,
+    layout: Layout,
+    *,
+    consumers: bool = True,
+    kms_config: bool = True,
+    workers: int = 10,
+    subnet: str | None = None,
+    az: str | None = AZ,
+) -> None:
     physical: dict[str, Any] = {"SubnetId": subnet or layout.subnet, "SecurityGroupIdList": [layout.glue_sg]}
     if az is not None:
         physical["AvailabilityZone"] = az
-    c.glue.create_connection(ConnectionInput={
-        "Name": CONNECTION,
-        "ConnectionType": "JDBC",
-        "ConnectionProperties": {
-            "JDBC_CONNECTION_URL": "jdbc:postgresql://orders.cluster-abc.us-east-1.rds.amazonaws.com:5432/orders",
-            "USERNAME": "etl",
-            "PASSWORD": "canary-Sup3rSecret!",
-        },
-        "PhysicalConnectionRequirements": physical,
-    })
+    c.glue.create_connection(
+        ConnectionInput={
+            "Name": CONNECTION,
+            "ConnectionType": "JDBC",
+            "ConnectionProperties": {
+                "JDBC_CONNECTION_URL": "jdbc:postgresql://orders.cluster-abc.us-east-1.rds.amazonaws.com:5432/orders",
+                "USERNAME": "etl",
+                "PASSWORD": "canary-Sup3rSecret!",
+            },
+            "PhysicalConnectionRequirements": physical,
+        }
+    )
     if not consumers:
         return
     config_name = None
     if kms_config:
         key = c.kms.create_key(Description="glue")["KeyMetadata"]["Arn"]
         config_name = "sec-kms"
-        c.glue.create_security_configuration(Name=config_name, EncryptionConfiguration={
-            "S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": key}],
-            "CloudWatchEncryption": {"CloudWatchEncryptionMode": "SSE-KMS", "KmsKeyArn": key},
-            "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "DISABLED"},
-        })
+        c.glue.create_security_configuration(
+            Name=config_name,
+            EncryptionConfiguration={
+                "S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": key}],
+                "CloudWatchEncryption": {"CloudWatchEncryptionMode": "SSE-KMS", "KmsKeyArn": key},
+                "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "DISABLED"},
+            },
+        )
     job: dict[str, Any] = {
-        "Name": JOB, "Role": "arn:aws:iam::123456789012:role/glue-etl",
+        "Name": JOB,
+        "Role": "arn:aws:iam::123456789012:role/glue-etl",
         "Command": {"Name": "glueetl", "ScriptLocation": "s3://etl-scripts/nightly.py"},
-        "Connections": {"Connections": [CONNECTION]}, "WorkerType": "G.1X", "NumberOfWorkers": workers,
+        "Connections": {"Connections": [CONNECTION]},
+        "WorkerType": "G.1X",
+        "NumberOfWorkers": workers,
         "GlueVersion": "4.0",
     }
     crawler: dict[str, Any] = {
-        "Name": CRAWLER, "Role": "arn:aws:iam::123456789012:role/glue-crawler", "DatabaseName": "orders",
+        "Name": CRAWLER,
+        "Role": "arn:aws:iam::123456789012:role/glue-crawler",
+        "DatabaseName": "orders",
         "Targets": {"JdbcTargets": [{"ConnectionName": CONNECTION, "Path": "orders/%"}]},
     }
     if config_name:
@@ -156,18 +207,30 @@ def glue_resources(c: Clients, layout: Layout, *, consumers: bool = True, kms_co
     c.glue.create_crawler(**crawler)
 
 
-def custom_nacl(c: Clients, layout: Layout, entries: list[tuple[int, bool, str, str, tuple[int, int] | None, str]]) -> None:
+def custom_nacl(
+    c: Clients, layout: Layout, entries: list[tuple[int, bool, str, str, tuple[int, int] | None, str]]
+) -> None:
     """A custom ACL on the Glue subnet: (number, egress, protocol, action, ports, cidr)."""
     layout.nacl = c.ec2.create_network_acl(VpcId=layout.vpc)["NetworkAcl"]["NetworkAclId"]
     for number, egress, protocol, action, ports, cidr in entries:
-        args: dict[str, Any] = {"NetworkAclId": layout.nacl, "RuleNumber": number, "Protocol": protocol,
-                                "RuleAction": action, "Egress": egress, "CidrBlock": cidr}
+        args: dict[str, Any] = {
+            "NetworkAclId": layout.nacl,
+            "RuleNumber": number,
+            "Protocol": protocol,
+            "RuleAction": action,
+            "Egress": egress,
+            "CidrBlock": cidr,
+        }
         if ports:
             args["PortRange"] = {"From": ports[0], "To": ports[1]}
         c.ec2.create_network_acl_entry(**args)
     current = c.ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [layout.subnet]}])
-    association = next(a["NetworkAclAssociationId"] for acl in current["NetworkAcls"]
-                       for a in acl["Associations"] if a["SubnetId"] == layout.subnet)
+    association = next(
+        a["NetworkAclAssociationId"]
+        for acl in current["NetworkAcls"]
+        for a in acl["Associations"]
+        if a["SubnetId"] == layout.subnet
+    )
     c.ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=layout.nacl)
 
 
@@ -246,10 +309,14 @@ def nacl_blocks_return(c: Clients) -> Layout:
     """NAT path, but the Glue subnet's ACL admits inbound traffic only from inside the VPC, so
     replies from KMS's and S3's public addresses (ephemeral ports) are dropped."""
     layout = healthy_nat(c)
-    custom_nacl(c, layout, [
-        (100, True, "-1", "allow", None, "0.0.0.0/0"),
-        (100, False, "-1", "allow", None, "10.0.0.0/16"),
-    ])
+    custom_nacl(
+        c,
+        layout,
+        [
+            (100, True, "-1", "allow", None, "0.0.0.0/0"),
+            (100, False, "-1", "allow", None, "10.0.0.0/16"),
+        ],
+    )
     return layout
 
 
@@ -288,8 +355,9 @@ def dns_support_off(c: Clients) -> Layout:
 
 def custom_dns_servers(c: Clients) -> Layout:
     layout = healthy_endpoint(c)
-    layout.dhcp = c.ec2.create_dhcp_options(DhcpConfigurations=[
-        {"Key": "domain-name-servers", "Values": ["10.0.0.53", "10.0.1.53"]}])["DhcpOptions"]["DhcpOptionsId"]
+    layout.dhcp = c.ec2.create_dhcp_options(
+        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["10.0.0.53", "10.0.1.53"]}]
+    )["DhcpOptions"]["DhcpOptionsId"]
     c.ec2.associate_dhcp_options(DhcpOptionsId=layout.dhcp, VpcId=layout.vpc)
     return layout
 
@@ -332,7 +400,9 @@ def transit_gateway_egress(c: Clients) -> Layout:
     vpc(c, layout)
     glue_security_group(c, layout)
     layout.tgw = c.ec2.create_transit_gateway(Description="egress")["TransitGateway"]["TransitGatewayId"]
-    c.ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=layout.tgw, VpcId=layout.vpc, SubnetIds=[layout.subnet])
+    c.ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=layout.tgw, VpcId=layout.vpc, SubnetIds=[layout.subnet]
+    )
     c.ec2.create_route(RouteTableId=layout.route_table, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=layout.tgw)
     s3_gateway(c, layout)
     glue_resources(c, layout)
@@ -375,10 +445,13 @@ def endpoint_sg_egress_blocked(c: Clients) -> Layout:
     layout = Layout()
     vpc(c, layout)
     glue_security_group(c, layout)
-    c.ec2.revoke_security_group_egress(GroupId=layout.glue_sg, IpPermissions=[
-        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    c.ec2.authorize_security_group_egress(GroupId=layout.glue_sg, IpPermissions=[
-        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": layout.glue_sg}]}])
+    c.ec2.revoke_security_group_egress(
+        GroupId=layout.glue_sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )
+    c.ec2.authorize_security_group_egress(
+        GroupId=layout.glue_sg,
+        IpPermissions=[{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": layout.glue_sg}]}],
+    )
     s3_gateway(c, layout)
     kms_endpoint(c, layout, own_sg_port=443)
     glue_resources(c, layout)

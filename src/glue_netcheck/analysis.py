@@ -45,6 +45,9 @@ def required_services(inventory: Inventory, conn: GlueConnection, consumers: tup
         services["glue"] = False
     if any(j.argument_on("--enable-continuous-cloudwatch-log") for j in jobs):
         services["logs"] = False
+    # A job argument holding a role ARN means the script assumes that role: it calls STS.
+    if any(":role/" in value for j in jobs for value in j.arguments.values()):
+        services["sts"] = False
     if conn.uses_secret:
         services["secretsmanager"] = False
     return services
@@ -93,11 +96,19 @@ def _trace(ctx: Context, service: Service) -> PathResult:
     if source is not None:
         return service_path(ctx.inventory.network, source, service)
     subnet_id = ctx.connection.subnet_id or "-"
-    reason = ("the VPC of the subnet is not in the data" if ctx.subnet is not None
-              else f"subnet {subnet_id} does not exist")
+    reason = (
+        "the VPC of the subnet is not in the data" if ctx.subnet is not None else f"subnet {subnet_id} does not exist"
+    )
     hop = Hop("subnet", subnet_id, "deny", reason)
-    return PathResult(service.key, service.dns_name, service.port, False, None, (hop,),
-                      BlockedAt("subnet", subnet_id, reason))
+    return PathResult(
+        service.key,
+        service.dns_name,
+        service.port,
+        False,
+        None,
+        (hop,),
+        BlockedAt("subnet", subnet_id, reason),
+    )
 
 
 def _run_checks(ctx: Context) -> list[Finding]:
@@ -106,13 +117,26 @@ def _run_checks(ctx: Context) -> list[Finding]:
         try:
             findings.extend(check.findings(ctx))
         except Exception as exc:  # a broken check is reported, never fatal to the run
-            findings.append(Finding(check.id, "warning", ctx.connection.name,
-                                    f"check {check.id} could not run: {type(exc).__name__}: {exc}",
-                                    "report this as a glue-netcheck bug"))
+            findings.append(
+                Finding(
+                    check.id,
+                    "warning",
+                    ctx.connection.name,
+                    f"check {check.id} could not run: {type(exc).__name__}: {exc}",
+                    "report this as a glue-netcheck bug",
+                )
+            )
     if not ctx.connection.subnet_id:
-        findings.append(Finding("network-resources-exist", "info", ctx.connection.name,
-                                f"connection {ctx.connection.name} has no VPC configuration: Glue "
-                                "reaches its target over the public network, nothing to trace", ""))
+        findings.append(
+            Finding(
+                "network-resources-exist",
+                "info",
+                ctx.connection.name,
+                f"connection {ctx.connection.name} has no VPC configuration: Glue "
+                "reaches its target over the public network, nothing to trace",
+                "",
+            )
+        )
     return findings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -31,7 +31,7 @@ app = typer.Typer(
 EXIT_FOR_VERDICT = {"pass": 0, "warn": 0, "fail": 1, "unknown": 3}
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
@@ -42,8 +42,12 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region (def
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="AWS profile (default: the boto3 chain)")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically)")]
-SnapshotOpt = Annotated[Path | None, typer.Option("--snapshot", help="Analyse offline from a snapshot file (no AWS call)")]
-ColorOpt = Annotated[bool, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")]
+SnapshotOpt = Annotated[
+    Path | None, typer.Option("--snapshot", help="Analyse offline from a snapshot file (no AWS call)")
+]
+ColorOpt = Annotated[
+    bool, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")
+]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -78,8 +82,12 @@ def worst_exit(reports: Sequence[ConnectionReport]) -> int:
     return 1 if 1 in codes else 3 if 3 in codes else 0
 
 
-def _pick_region(inventories: dict[str, Inventory], region: str | None, where: str,
-                 wanted: Callable[[Inventory], bool] | None = None) -> Inventory:
+def _pick_region(
+    inventories: dict[str, Inventory],
+    region: str | None,
+    where: str,
+    wanted: Callable[[Inventory], bool] | None = None,
+) -> Inventory:
     if region is not None:
         if region not in inventories:
             fail(f"{where} has no region {region} (it has {', '.join(sorted(inventories))})")
@@ -136,8 +144,7 @@ def connection(
     def body() -> int:
         if snapshot is not None:
             inventories = snapshots.load(snapshot)
-            inventory = _pick_region(inventories, region, f"snapshot {snapshot}",
-                                     lambda inv: name in inv.connections)
+            inventory = _pick_region(inventories, region, f"snapshot {snapshot}", lambda inv: name in inv.connections)
         else:
             inventory = _live_inventory(region, profile, name)
         try:
@@ -171,7 +178,10 @@ def scan(
         else:
             selected = [_live_scan_inventory(region, profile)]
         reports = [analyse_connection(inv, name) for inv in selected for name in sorted(inv.connections)]
-        emit(render(reports, fmt, color, many=True) if reports or fmt is not Format.text else "No Glue connections.\n", output)
+        emit(
+            render(reports, fmt, color, many=True) if reports or fmt is not Format.text else "No Glue connections.\n",
+            output,
+        )
         return worst_exit(reports) if reports else 0
 
     _run(body)
@@ -203,7 +213,10 @@ def snapshot_command(
         document = snapshots.make({reader.region: aws.collect_region(reader)})
         emit(snapshots.dumps(document), output)
         count = len(document["regions"][reader.region]["glue"]["Connections"])
-        typer.echo(f"wrote {output}: {count} connection(s) in {reader.region}, {sum(reader.calls.values())} API calls", err=True)
+        typer.echo(
+            f"wrote {output}: {count} connection(s) in {reader.region}, {sum(reader.calls.values())} API calls",
+            err=True,
+        )
         return 0
 
     _run(body)
@@ -234,7 +247,9 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version")
+    ] = False,
 ) -> None:
     """glue-netcheck: static reachability checks for AWS Glue connections."""
 

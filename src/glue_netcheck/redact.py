@@ -23,11 +23,7 @@ def redact_text(value: str) -> str:
 
 
 def redact_properties(properties: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        str(key): redact_text(str(value))
-        for key, value in properties.items()
-        if not _SECRET_KEY.search(str(key))
-    }
+    return {str(key): redact_text(str(value)) for key, value in properties.items() if not _SECRET_KEY.search(str(key))}
 
 
 def redact_connection(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,7 +32,5 @@ def redact_connection(raw: Mapping[str, Any]) -> dict[str, Any]:
         clean["ConnectionProperties"] = redact_properties(raw["ConnectionProperties"])
     auth = raw.get("AuthenticationConfiguration")
     if isinstance(auth, Mapping):
-        clean["AuthenticationConfiguration"] = {
-            k: auth[k] for k in ("AuthenticationType", "SecretArn") if k in auth
-        }
+        clean["AuthenticationConfiguration"] = {k: auth[k] for k in ("AuthenticationType", "SecretArn") if k in auth}
     return clean

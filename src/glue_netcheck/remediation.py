@@ -52,10 +52,15 @@ def enable_private_dns(endpoint_id: str) -> str:
 def enable_vpc_dns(vpc_id: str, attribute: str) -> str:
     flag = "--enable-dns-support" if attribute == "enableDnsSupport" else "--enable-dns-hostnames"
     tf = "enable_dns_support" if attribute == "enableDnsSupport" else "enable_dns_hostnames"
-    return f"aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag} '{{\"Value\":true}}' (Terraform: {tf} = true on aws_vpc)"
+    return (
+        f"aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag} '{{\"Value\":true}}' "
+        f"(Terraform: {tf} = true on aws_vpc)"
+    )
 
 
-def create_endpoint(service: Service, vpc_id: str, subnet_id: str, group_ids: tuple[str, ...], route_table_id: str | None) -> str:
+def create_endpoint(
+    service: Service, vpc_id: str, subnet_id: str, group_ids: tuple[str, ...], route_table_id: str | None
+) -> str:
     if service.prefix_list_name and route_table_id:
         return (
             f"aws ec2 create-vpc-endpoint --vpc-id {vpc_id} --vpc-endpoint-type Gateway "

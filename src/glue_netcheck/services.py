@@ -29,6 +29,14 @@ class Service:
 
 
 ALWAYS = ("kms", "s3")
+DISPLAY = {
+    "kms": "KMS",
+    "s3": "S3",
+    "sts": "STS",
+    "glue": "The Glue API",
+    "logs": "CloudWatch Logs",
+    "secretsmanager": "Secrets Manager",
+}
 OPTIONAL = ("sts", "glue", "logs", "secretsmanager")
 
 
@@ -37,15 +45,25 @@ SYMPTOMS: dict[str, str] = {
     "kms": (
         "Jobs hang and die with a KMS timeout (security configurations with SSE-KMS, "
         "CloudWatch Logs or job-bookmark encryption, a KMS-encrypted Data Catalog); crawlers "
-        "fail with \"Internal Service Exception\"."
+        'fail with "Internal Service Exception".'
     ),
     "s3": (
-        "Validation fails at start: \"VPC S3 endpoint validation failed for SubnetId … Could not "
-        "find S3 endpoint or NAT gateway for subnetId\"; with a path that exists but drops the "
-        "traffic, \"Amazon S3 timeout … connect timed out\"."
+        'Validation fails at start: "VPC S3 endpoint validation failed for SubnetId … Could not '
+        'find S3 endpoint or NAT gateway for subnetId"; with a path that exists but drops the '
+        'traffic, "Amazon S3 timeout … connect timed out".'
     ),
-    "sts": "Scripts that call STS (assume role) fail with ConnectTimeout on sts.<region>.amazonaws.com after ~15 minutes.",
-    "glue": "Scripts that call the Glue API or Data Catalog fail with ConnectTimeout on glue.<region>.amazonaws.com after ~15 minutes.",
-    "logs": "Continuous logging from the job stops: the CloudWatch Logs agent cannot reach logs.<region>.amazonaws.com.",
-    "secretsmanager": "Connections whose credentials are a Secrets Manager secret fail to fetch them: ConnectTimeout on secretsmanager.<region>.amazonaws.com.",
+    "sts": (
+        "Scripts that call STS (assume role) fail with ConnectTimeout on sts.<region>.amazonaws.com after ~15 minutes."
+    ),
+    "glue": (
+        "Scripts that call the Glue API or Data Catalog fail with ConnectTimeout on "
+        "glue.<region>.amazonaws.com after ~15 minutes."
+    ),
+    "logs": (
+        "Continuous logging from the job stops: the CloudWatch Logs agent cannot reach logs.<region>.amazonaws.com."
+    ),
+    "secretsmanager": (
+        "Connections whose credentials are a Secrets Manager secret fail to fetch them: "
+        "ConnectTimeout on secretsmanager.<region>.amazonaws.com."
+    ),
 }

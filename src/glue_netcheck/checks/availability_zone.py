@@ -30,15 +30,27 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     conn, subnet = ctx.connection, ctx.subnet
     if subnet is None:
         return
-    fix = (f"set AvailabilityZone={subnet.availability_zone} in the physical connection "
-           f"requirements of {conn.name}: aws glue update-connection --name {conn.name} "
-           "--connection-input file://connection.json")
+    fix = (
+        f"set AvailabilityZone={subnet.availability_zone} in the physical connection "
+        f"requirements of {conn.name}: aws glue update-connection --name {conn.name} "
+        "--connection-input file://connection.json"
+    )
     if not conn.availability_zone:
-        yield Finding(ID, "error", conn.name,
-                      f"connection {conn.name} has no availability zone (CONNECTION_LIST_CONNECTION_WITH_AZ_NULL)",
-                      fix, ("invalid-network-configuration",))
+        yield Finding(
+            ID,
+            "error",
+            conn.name,
+            f"connection {conn.name} has no availability zone (CONNECTION_LIST_CONNECTION_WITH_AZ_NULL)",
+            fix,
+            ("invalid-network-configuration",),
+        )
     elif conn.availability_zone != subnet.availability_zone:
-        yield Finding(ID, "error", subnet.id,
-                      f"connection {conn.name} says {conn.availability_zone} but subnet {subnet.id} "
-                      f"is in {subnet.availability_zone} (\"Could not find subnet for AZ\")",
-                      fix, ("invalid-network-configuration",))
+        yield Finding(
+            ID,
+            "error",
+            subnet.id,
+            f"connection {conn.name} says {conn.availability_zone} but subnet {subnet.id} "
+            f'is in {subnet.availability_zone} ("Could not find subnet for AZ")',
+            fix,
+            ("invalid-network-configuration",),
+        )

@@ -40,7 +40,9 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     servers = custom_dns_servers(ctx.inventory.network, vpc)
     if servers:
         yield Finding(
-            ID, "warning", vpc.dhcp_options_id or vpc.id,
+            ID,
+            "warning",
+            vpc.dhcp_options_id or vpc.id,
             f"{vpc.id} uses custom DNS servers {', '.join(servers)} ({vpc.dhcp_options_id}): "
             "private DNS of interface endpoints and reverse lookups of Glue's ENIs work only if "
             "they forward to the VPC resolver",

@@ -34,9 +34,11 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         return
     first = ctx.groups[0].id
     yield Finding(
-        ID, "error", first,
+        ID,
+        "error",
+        first,
         f"none of {', '.join(g.id for g in ctx.groups)} allows all outbound TCP: Glue rejects the "
-        "run with \"At least one security group must open all egress ports\"",
+        'run with "At least one security group must open all egress ports"',
         remediation.all_egress(first),
         ("security-group-validation-failed",),
     )

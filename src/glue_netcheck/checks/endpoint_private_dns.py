@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from glue_netcheck import remediation
 from glue_netcheck.checks.base import Check, Context
-from glue_netcheck.findings import Finding
-from glue_netcheck.services import ALWAYS, OPTIONAL, SYMPTOMS
+from glue_netcheck.findings import Finding, Severity
+from glue_netcheck.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS
 
 _DOC = """
 What it checks
@@ -39,6 +39,7 @@ def make(key: str) -> Check:
             return
         endpoint = path.bypassed_endpoint
         dns_hop = path.hops[0]
+        severity: Severity
         if path.reachable is False:
             predicts = ctx.failures_if_unreachable(key)
             severity = "error" if predicts else "warning"
@@ -46,13 +47,16 @@ def make(key: str) -> Check:
         else:
             predicts, severity = (), "warning"
             consequence = f"traffic goes {path.via or 'elsewhere'} instead and the endpoint is unused"
-        fix = (remediation.enable_private_dns(endpoint) if dns_hop.type == "vpc-endpoint"
-               else remediation.enable_vpc_dns(ctx.vpc.id, "enableDnsHostnames"))
+        fix = (
+            remediation.enable_private_dns(endpoint)
+            if dns_hop.type == "vpc-endpoint"
+            else remediation.enable_vpc_dns(ctx.vpc.id, "enableDnsHostnames")
+        )
         yield Finding(check_id, severity, dns_hop.id, f"{dns_hop.detail}; {consequence}", fix, predicts)
 
     return Check(
         id=check_id,
-        title=f"The {key} interface endpoint's private DNS name takes effect",
+        title=f"The {DISPLAY[key].removeprefix('The ')} interface endpoint's private DNS name takes effect",
         severity="error" if key in ALWAYS else "warning",
         run=run,
         doc=_DOC.format(key=key, symptoms=SYMPTOMS[key]),

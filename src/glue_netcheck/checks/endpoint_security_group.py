@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from glue_netcheck import remediation
 from glue_netcheck.checks.base import Check, Context
 from glue_netcheck.findings import Finding
-from glue_netcheck.services import ALWAYS, OPTIONAL, SYMPTOMS
+from glue_netcheck.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS
 
 _DOC = """
 What it checks
@@ -40,19 +40,30 @@ def make(key: str) -> Check:
             return
         endpoint = next((h.id for h in path.hops if h.type == "vpc-endpoint" and h.verdict == "allow"), None)
         # The endpoint's ingress is the only security-group hop evaluated on "ingress".
-        drop = next((h for h in path.hops if h.type == "security-group" and h.verdict == "deny"
-                     and h.needed is not None and not h.needed.egress), None)
+        drop = next(
+            (
+                h
+                for h in path.hops
+                if h.type == "security-group" and h.verdict == "deny" and h.needed is not None and not h.needed.egress
+            ),
+            None,
+        )
         if endpoint is None or drop is None:
             return
         predicts = ctx.failures_if_unreachable(key)
         fix = remediation.for_hop(drop) or ""
-        yield Finding(check_id, "error" if predicts else "warning", drop.id,
-                      f"{drop.id} on endpoint {endpoint} does not admit Glue's ENIs: {drop.detail}",
-                      fix, predicts)
+        yield Finding(
+            check_id,
+            "error" if predicts else "warning",
+            drop.id,
+            f"{drop.id} on endpoint {endpoint} does not admit Glue's ENIs: {drop.detail}",
+            fix,
+            predicts,
+        )
 
     return Check(
         id=check_id,
-        title=f"The {key} interface endpoint's security groups admit the connection on 443",
+        title=f"The {DISPLAY[key].removeprefix('The ')} interface endpoint's groups admit the connection on 443",
         severity="error" if key in ALWAYS else "warning",
         run=run,
         doc=_DOC.format(key=key, symptoms=SYMPTOMS[key]),

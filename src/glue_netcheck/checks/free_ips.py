@@ -36,17 +36,34 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     jobs = [c for c in ctx.consumers if c.kind == "job"]
     crawlers = [c for c in ctx.consumers if c.kind == "crawler"]
     need = max((c.workers or DEFAULT_JOB_WORKERS for c in jobs), default=1 if crawlers else DEFAULT_JOB_WORKERS)
-    who = (f"job {max(jobs, key=lambda c: c.workers or 0).name}" if jobs
-           else "its crawlers" if crawlers else "a default job")
+    who = (
+        f"job {max(jobs, key=lambda c: c.workers or 0).name}"
+        if jobs
+        else "its crawlers"
+        if crawlers
+        else "a default job"
+    )
     free = subnet.available_ips
-    fix = (f"move connection {ctx.connection.name} to a larger subnet, or free addresses in "
-           f"{subnet.id}: aws ec2 describe-network-interfaces --filters Name=subnet-id,Values={subnet.id}")
+    fix = (
+        f"move connection {ctx.connection.name} to a larger subnet, or free addresses in "
+        f"{subnet.id}: aws ec2 describe-network-interfaces --filters Name=subnet-id,Values={subnet.id}"
+    )
     if free <= need:
-        yield Finding(ID, "error", subnet.id,
-                      f"{subnet.id} has {free} free addresses; {who} needs more than {need}: \"The "
-                      "specified subnet does not have enough free addresses to satisfy the request\"",
-                      fix, ("insufficient-ip-addresses",))
+        yield Finding(
+            ID,
+            "error",
+            subnet.id,
+            f'{subnet.id} has {free} free addresses; {who} needs more than {need}: "The '
+            'specified subnet does not have enough free addresses to satisfy the request"',
+            fix,
+            ("insufficient-ip-addresses",),
+        )
     elif free < 2 * need:
-        yield Finding(ID, "warning", subnet.id,
-                      f"{subnet.id} has {free} free addresses for {who} with {need} workers: "
-                      "concurrent runs or lingering Glue_ ENIs will exhaust it", fix)
+        yield Finding(
+            ID,
+            "warning",
+            subnet.id,
+            f"{subnet.id} has {free} free addresses for {who} with {need} workers: "
+            "concurrent runs or lingering Glue_ ENIs will exhaust it",
+            fix,
+        )

@@ -31,21 +31,39 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     https://docs.aws.amazon.com/glue/latest/dg/troubleshooting-glue.html
     """
     conn = ctx.connection
-    fix = f"point connection {conn.name} at an existing subnet and security groups: aws glue update-connection --name {conn.name} --connection-input file://connection.json"
+    fix = (
+        f"point connection {conn.name} at an existing subnet and security groups: "
+        f"aws glue update-connection --name {conn.name} --connection-input file://connection.json"
+    )
     if conn.subnet_id and ctx.subnet is None:
-        yield Finding(ID, "error", conn.subnet_id,
-                      f"subnet {conn.subnet_id} of connection {conn.name} does not exist",
-                      fix, PREDICTS)
+        yield Finding(
+            ID,
+            "error",
+            conn.subnet_id,
+            f"subnet {conn.subnet_id} of connection {conn.name} does not exist",
+            fix,
+            PREDICTS,
+        )
     for group_id in ctx.missing_group_ids:
-        yield Finding(ID, "error", group_id,
-                      f"security group {group_id} of connection {conn.name} does not exist", fix, PREDICTS)
+        yield Finding(
+            ID,
+            "error",
+            group_id,
+            f"security group {group_id} of connection {conn.name} does not exist",
+            fix,
+            PREDICTS,
+        )
     if not conn.security_group_ids:
-        yield Finding(ID, "error", conn.name,
-                      f"connection {conn.name} names no security group", fix, PREDICTS)
+        yield Finding(ID, "error", conn.name, f"connection {conn.name} names no security group", fix, PREDICTS)
     if ctx.subnet is not None:
         for group in ctx.groups:
             if group.vpc_id and group.vpc_id != ctx.subnet.vpc_id:
-                yield Finding(ID, "error", group.id,
-                              f"security group {group.id} is in {group.vpc_id}, but subnet "
-                              f"{ctx.subnet.id} is in {ctx.subnet.vpc_id}", fix, PREDICTS)
-
+                yield Finding(
+                    ID,
+                    "error",
+                    group.id,
+                    f"security group {group.id} is in {group.vpc_id}, but subnet "
+                    f"{ctx.subnet.id} is in {ctx.subnet.vpc_id}",
+                    fix,
+                    PREDICTS,
+                )

@@ -39,9 +39,11 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     first = ctx.groups[0].id
     names = ", ".join(g.id for g in ctx.groups)
     yield Finding(
-        ID, "error", first,
-        f"none of {names} admits all TCP from itself: Glue rejects the run with \"At least one "
-        "security group must open all ingress ports\"",
+        ID,
+        "error",
+        first,
+        f'none of {names} admits all TCP from itself: Glue rejects the run with "At least one '
+        'security group must open all ingress ports"',
         remediation.self_referencing_rule(first),
         ("security-group-validation-failed",),
     )

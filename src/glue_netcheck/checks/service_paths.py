@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from glue_netcheck import remediation
 from glue_netcheck.checks.base import Check, Context
 from glue_netcheck.findings import Finding
-from glue_netcheck.services import ALWAYS, OPTIONAL, SYMPTOMS, Service
+from glue_netcheck.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS, Service
 
 _DOC = """
 What it checks
@@ -36,7 +36,6 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.htm
 """
 
 
-
 def make(key: str) -> Check:
     check_id = f"{key}-reachable"
 
@@ -49,21 +48,26 @@ def make(key: str) -> Check:
         blocked = path.blocked_at
         assert blocked is not None  # an unreachable path always says where
         predicts = ctx.failures_if_unreachable(key)
-        message = f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
+        message = (
+            f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
+        )
         if key == "kms" and not predicts:
-            message += ("; no job or crawler using this connection encrypts with KMS today, but any "
-                        "KMS-encrypted security configuration would time out")
-        fix = remediation.for_path(path, service, source.vpc.id, source.subnet.id,
-                                   tuple(g.id for g in source.groups))
+            message += (
+                "; no job or crawler using this connection encrypts with KMS today, but any "
+                "KMS-encrypted security configuration would time out"
+            )
+        fix = remediation.for_path(path, service, source.vpc.id, source.subnet.id, tuple(g.id for g in source.groups))
         yield Finding(check_id, "error" if predicts else "warning", blocked.id, message, fix, predicts)
 
     return Check(
         id=check_id,
-        title=f"{key.upper() if len(key) <= 4 else key.capitalize()} is reachable on 443 from the connection's subnet",
+        title=f"{DISPLAY[key]} is reachable on 443 from the connection's subnet",
         severity="error" if key in ALWAYS else "warning",
         run=run,
         doc=_DOC.format(
-            name=f"{key}.<region>.amazonaws.com", key=key, symptoms=SYMPTOMS[key],
+            name=f"{key}.<region>.amazonaws.com",
+            key=key,
+            symptoms=SYMPTOMS[key],
             s3_note="or, for S3, a gateway endpoint associated with the subnet's route table; " if key == "s3" else "",
         ),
     )

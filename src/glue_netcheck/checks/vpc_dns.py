@@ -37,17 +37,33 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         return
     codes = ("dns-resolution-failure",)
     if vpc.enable_dns_support is False:
-        yield Finding(ID, "error", vpc.id,
-                      f"{vpc.id} has enableDnsSupport off: no AWS service or data source host name resolves",
-                      remediation.enable_vpc_dns(vpc.id, "enableDnsSupport"), codes)
+        yield Finding(
+            ID,
+            "error",
+            vpc.id,
+            f"{vpc.id} has enableDnsSupport off: no AWS service or data source host name resolves",
+            remediation.enable_vpc_dns(vpc.id, "enableDnsSupport"),
+            codes,
+        )
     if vpc.enable_dns_hostnames is False:
-        yield Finding(ID, "error", vpc.id,
-                      f"{vpc.id} has enableDnsHostnames off: Glue fails with \"No private DNS for "
-                      "network interface found\" and interface endpoints' private DNS does not apply",
-                      remediation.enable_vpc_dns(vpc.id, "enableDnsHostnames"), codes)
-    for attribute, value in (("enableDnsSupport", vpc.enable_dns_support),
-                             ("enableDnsHostnames", vpc.enable_dns_hostnames)):
+        yield Finding(
+            ID,
+            "error",
+            vpc.id,
+            f'{vpc.id} has enableDnsHostnames off: Glue fails with "No private DNS for '
+            "network interface found\" and interface endpoints' private DNS does not apply",
+            remediation.enable_vpc_dns(vpc.id, "enableDnsHostnames"),
+            codes,
+        )
+    for attribute, value in (
+        ("enableDnsSupport", vpc.enable_dns_support),
+        ("enableDnsHostnames", vpc.enable_dns_hostnames),
+    ):
         if value is None:
-            yield Finding(ID, "warning", vpc.id,
-                          f"{attribute} of {vpc.id} could not be read (ec2:DescribeVpcAttribute)",
-                          "grant ec2:DescribeVpcAttribute to the identity running glue-netcheck")
+            yield Finding(
+                ID,
+                "warning",
+                vpc.id,
+                f"{attribute} of {vpc.id} could not be read (ec2:DescribeVpcAttribute)",
+                "grant ec2:DescribeVpcAttribute to the identity running glue-netcheck",
+            )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -93,34 +94,31 @@ class AwsReader:
         return response
 
 
-class _translated:
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
     """Turn boto errors into one actionable AnalysisError naming the call."""
-
-    def __init__(self, action: str) -> None:
-        self.action = action
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
-        if exc is None or isinstance(exc, AnalysisError):
-            return False
-        if isinstance(exc, ClientError):
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in _DENIED:
-                raise AnalysisError(f"access denied to {self.action}: grant it to the identity running glue-netcheck (see `README.md#iam-policy`)") from None
-            if code in ("EntityNotFoundException",):
-                raise NotFound(str(exc.response.get("Error", {}).get("Message", code))) from None
-            raise AnalysisError(f"{self.action} failed: {code}: {exc.response.get('Error', {}).get('Message', '')}") from None
-        if isinstance(exc, NoCredentialsError | PartialCredentialsError):
-            raise AnalysisError("no AWS credentials found: configure a profile (--profile / AWS_PROFILE) or environment credentials") from None
-        if isinstance(exc, NoRegionError):
-            raise AnalysisError("no AWS region: pass --region or set AWS_DEFAULT_REGION") from None
-        if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
-            raise AnalysisError(f"cannot reach the AWS endpoint for {self.action}: {exc}") from None
-        if isinstance(exc, BotoCoreError):
-            raise AnalysisError(f"{self.action} failed: {exc}") from None
-        return False
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "")
+        if code in _DENIED:
+            raise AnalysisError(
+                f"access denied to {action}: grant it to the identity running glue-netcheck (README: IAM policy)"
+            ) from None
+        if code == "EntityNotFoundException":
+            raise NotFound(str(error.get("Message", code))) from None
+        raise AnalysisError(f"{action} failed: {code}: {error.get('Message', '')}") from None
+    except (NoCredentialsError, PartialCredentialsError):
+        raise AnalysisError(
+            "no AWS credentials found: configure a profile (--profile / AWS_PROFILE) or environment credentials"
+        ) from None
+    except NoRegionError:
+        raise AnalysisError("no AWS region: pass --region or set AWS_DEFAULT_REGION") from None
+    except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as exc:
+        raise AnalysisError(f"cannot reach the AWS endpoint for {action}: {exc}") from None
+    except BotoCoreError as exc:
+        raise AnalysisError(f"{action} failed: {exc}") from None
 
 
 def _camel(operation: str) -> str:
@@ -145,13 +143,17 @@ def collect_glue(reader: AwsReader, connection_names: list[str] | None) -> dict[
             try:
                 connections.append(reader.one("glue", "get_connection", Name=name, HidePassword=True)["Connection"])
             except NotFound:
-                raise NotFound(f"Glue connection {name!r} not found in {reader.region}: check the name and --region") from None
+                raise NotFound(
+                    f"Glue connection {name!r} not found in {reader.region}: check the name and --region"
+                ) from None
     return {
         "Connections": [redact_connection(c) for c in connections],
         "Jobs": reader.call("glue", "get_jobs", "Jobs"),
         "Crawlers": reader.call("glue", "get_crawlers", "Crawlers"),
         "SecurityConfigurations": reader.call("glue", "get_security_configurations", "SecurityConfigurations"),
-        "DataCatalogEncryptionSettings": reader.one("glue", "get_data_catalog_encryption_settings").get("DataCatalogEncryptionSettings", {}),
+        "DataCatalogEncryptionSettings": reader.one("glue", "get_data_catalog_encryption_settings").get(
+            "DataCatalogEncryptionSettings", {}
+        ),
     }
 
 
@@ -162,13 +164,20 @@ def vpcs_of(reader: AwsReader, connections: list[dict[str, Any]]) -> set[str]:
     vpcs: set[str] = set()
     found: set[str] = set()
     if subnet_ids:
-        for subnet in reader.call("ec2", "describe_subnets", "Subnets", Filters=[{"Name": "subnet-id", "Values": subnet_ids}]):
+        for subnet in reader.call(
+            "ec2", "describe_subnets", "Subnets", Filters=[{"Name": "subnet-id", "Values": subnet_ids}]
+        ):
             vpcs.add(subnet["VpcId"])
             found.add(subnet["SubnetId"])
     orphans = [p for p in physical if p.get("SubnetId") not in found]
     group_ids = sorted({g for p in orphans for g in p.get("SecurityGroupIdList") or ()})
     if group_ids:
-        for group in reader.call("ec2", "describe_security_groups", "SecurityGroups", Filters=[{"Name": "group-id", "Values": group_ids}]):
+        for group in reader.call(
+            "ec2",
+            "describe_security_groups",
+            "SecurityGroups",
+            Filters=[{"Name": "group-id", "Values": group_ids}],
+        ):
             vpcs.add(group["VpcId"])
     return vpcs
 
@@ -181,8 +190,13 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
     vpcs = reader.call("ec2", "describe_vpcs", "Vpcs", VpcIds=sorted(vpc_ids))
     attributes = {
         vpc["VpcId"]: {
-            name: reader.one("ec2", "describe_vpc_attribute", VpcId=vpc["VpcId"], Attribute=attr).get(name, {}).get("Value")
-            for name, attr in (("EnableDnsSupport", "enableDnsSupport"), ("EnableDnsHostnames", "enableDnsHostnames"))
+            name: reader.one("ec2", "describe_vpc_attribute", VpcId=vpc["VpcId"], Attribute=attr)
+            .get(name, {})
+            .get("Value")
+            for name, attr in (
+                ("EnableDnsSupport", "enableDnsSupport"),
+                ("EnableDnsHostnames", "enableDnsHostnames"),
+            )
         }
         for vpc in vpcs
     }
@@ -195,8 +209,12 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
         "NetworkAcls": reader.call("ec2", "describe_network_acls", "NetworkAcls", Filters=vpc_filter),
         "VpcEndpoints": reader.call("ec2", "describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter),
         "NatGateways": reader.call("ec2", "describe_nat_gateways", "NatGateways", Filter=vpc_filter),
-        "InternetGateways": reader.call("ec2", "describe_internet_gateways", "InternetGateways",
-                                        Filters=_vpc_filter(vpc_ids, "attachment.vpc-id")),
+        "InternetGateways": reader.call(
+            "ec2",
+            "describe_internet_gateways",
+            "InternetGateways",
+            Filters=_vpc_filter(vpc_ids, "attachment.vpc-id"),
+        ),
     }
     dhcp_ids = sorted({v["DhcpOptionsId"] for v in vpcs if v.get("DhcpOptionsId") not in (None, "default")})
     ec2["DhcpOptions"] = (
@@ -209,7 +227,12 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
 def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]]:
     """Managed prefix lists with their CIDRs: the region's S3 list and every list the VPC's
     routes or security-group rules reference (usually one or two entry reads in all)."""
-    referenced = {r["DestinationPrefixListId"] for t in ec2["RouteTables"] for r in t.get("Routes", []) if r.get("DestinationPrefixListId")}
+    referenced = {
+        r["DestinationPrefixListId"]
+        for t in ec2["RouteTables"]
+        for r in t.get("Routes", [])
+        if r.get("DestinationPrefixListId")
+    }
     referenced |= {
         p["PrefixListId"]
         for g in ec2["SecurityGroups"]
@@ -221,8 +244,13 @@ def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]
     for pl in reader.call("ec2", "describe_managed_prefix_lists", "PrefixLists"):
         if pl["PrefixListId"] in referenced or pl.get("PrefixListName") in wanted_names:
             entries = reader.call("ec2", "get_managed_prefix_list_entries", "Entries", PrefixListId=pl["PrefixListId"])
-            lists.append({"PrefixListId": pl["PrefixListId"], "PrefixListName": pl.get("PrefixListName", ""),
-                          "Cidrs": [e["Cidr"] for e in entries]})
+            lists.append(
+                {
+                    "PrefixListId": pl["PrefixListId"],
+                    "PrefixListName": pl.get("PrefixListName", ""),
+                    "Cidrs": [e["Cidr"] for e in entries],
+                }
+            )
     return lists
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from glue_netcheck import __version__
-from glue_netcheck.redact import redact_connection
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.build import ModelError, build_inventory
 from glue_netcheck.model.glue import Inventory
+from glue_netcheck.redact import redact_connection
 
 FORMAT = "glue-netcheck-snapshot"
 VERSION = 1
@@ -54,7 +54,10 @@ def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a partial file."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -79,7 +82,7 @@ def load(path: Path) -> dict[str, Inventory]:
     except RecursionError:
         raise SnapshotError(f"{where}: nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise SnapshotError(f"{where}: not a glue-netcheck snapshot (no \"format\": \"{FORMAT}\")")
+        raise SnapshotError(f'{where}: not a glue-netcheck snapshot (no "format": "{FORMAT}")')
     if document.get("version") != VERSION:
         raise SnapshotError(
             f"{where}: snapshot version {document.get('version')!r:.20} is not supported "
@@ -87,7 +90,7 @@ def load(path: Path) -> dict[str, Inventory]:
         )
     regions = document.get("regions")
     if not isinstance(regions, dict) or not regions:
-        raise SnapshotError(f"{where}: \"regions\" must be a non-empty object")
+        raise SnapshotError(f'{where}: "regions" must be a non-empty object')
     inventories: dict[str, Inventory] = {}
     for region, raw in regions.items():
         if not isinstance(raw, dict):

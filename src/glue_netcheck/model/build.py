@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Network
 from typing import Any
 
-from glue_netcheck.redact import redact_properties
 from glue_netcheck.model.glue import (
     CatalogEncryption,
     Consumer,
@@ -37,6 +36,7 @@ from glue_netcheck.model.network import (
     Vpc,
     VpcEndpoint,
 )
+from glue_netcheck.redact import redact_properties
 
 # Glue's default for a Spark job created without a worker count (10 G.1X workers).
 DEFAULT_JOB_WORKERS = 10
@@ -65,8 +65,7 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
     return Inventory(
         network=network,
         connections={c.name: c for c in map(_connection, _list(glue, "Connections"))},
-        consumers=tuple(map(_job, _list(glue, "Jobs")))
-        + tuple(map(_crawler, _list(glue, "Crawlers"))),
+        consumers=tuple(map(_job, _list(glue, "Jobs"))) + tuple(map(_crawler, _list(glue, "Crawlers"))),
         security_configurations={
             s.name: s for s in map(_security_configuration, _list(glue, "SecurityConfigurations"))
         },
@@ -85,9 +84,7 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         network_acls=tuple(map(_network_acl, _list(ec2, "NetworkAcls"))),
         endpoints=tuple(map(_endpoint, _list(ec2, "VpcEndpoints"))),
         nat_gateways={n.id: n for n in map(_nat_gateway, _list(ec2, "NatGateways"))},
-        internet_gateways={
-            i.id: i for i in map(_internet_gateway, _list(ec2, "InternetGateways"))
-        },
+        internet_gateways={i.id: i for i in map(_internet_gateway, _list(ec2, "InternetGateways"))},
         prefix_lists={p.id: p for p in map(_prefix_list, _list(ec2, "PrefixLists"))},
         dhcp_options={d.id: d for d in map(_dhcp_options, _list(ec2, "DhcpOptions"))},
     )
@@ -175,7 +172,8 @@ def _route(raw: Mapping[str, Any]) -> Route | None:
 
 def _route_table(raw: Mapping[str, Any]) -> RouteTable:
     associations = [
-        a for a in raw.get("Associations", [])
+        a
+        for a in raw.get("Associations", [])
         if a.get("AssociationState", {}).get("State", "associated") == "associated"
     ]
     routes = tuple(r for r in map(_route, raw.get("Routes", [])) if r is not None)
@@ -281,8 +279,7 @@ def _internet_gateway(raw: Mapping[str, Any]) -> InternetGateway:
     return InternetGateway(
         id=_str(raw, "InternetGatewayId"),
         attached_vpc_ids=frozenset(
-            a["VpcId"] for a in raw.get("Attachments", [])
-            if a.get("State") in ("available", "attached")
+            a["VpcId"] for a in raw.get("Attachments", []) if a.get("State") in ("available", "attached")
         ),
     )
 

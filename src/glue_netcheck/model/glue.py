@@ -54,11 +54,7 @@ class SecurityConfiguration:
 
     @property
     def uses_kms(self) -> bool:
-        return (
-            self.s3_mode == "SSE-KMS"
-            or self.cloudwatch_mode == "SSE-KMS"
-            or self.bookmarks_mode == "CSE-KMS"
-        )
+        return self.s3_mode == "SSE-KMS" or self.cloudwatch_mode == "SSE-KMS" or self.bookmarks_mode == "CSE-KMS"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,14 @@ class Resolution:
 
 def interface_endpoints(network: Network, vpc_id: str, service: Service) -> list[VpcEndpoint]:
     return sorted(
-        (e for e in network.endpoints
-         if e.vpc_id == vpc_id and e.type.lower() == "interface"
-         and e.service_name == service.endpoint_service_name
-         and e.state not in ("deleted", "deleting", "rejected", "failed", "expired")),
+        (
+            e
+            for e in network.endpoints
+            if e.vpc_id == vpc_id
+            and e.type.lower() == "interface"
+            and e.service_name == service.endpoint_service_name
+            and e.state not in ("deleted", "deleting", "rejected", "failed", "expired")
+        ),
         key=lambda e: (not e.private_dns_enabled, e.id),
     )
 
@@ -42,8 +46,12 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
     custom = custom_dns_servers(network, vpc)
     if vpc.enable_dns_support is False and not custom:
         return Resolution(
-            Hop("vpc", vpc.id, "deny",
-                f"enableDnsSupport is off: the VPC resolver does not answer, {name} does not resolve"),
+            Hop(
+                "vpc",
+                vpc.id,
+                "deny",
+                f"enableDnsSupport is off: the VPC resolver does not answer, {name} does not resolve",
+            ),
             resolves=False,
         )
     if vpc.enable_dns_support is None:
@@ -52,7 +60,9 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             resolves=None,
         )
     endpoints = interface_endpoints(network, vpc.id, service)
-    via_resolver = "" if not custom else f" (custom DNS servers {', '.join(custom)}: assumed to forward to the VPC resolver)"
+    via_resolver = (
+        "" if not custom else f" (custom DNS servers {', '.join(custom)}: assumed to forward to the VPC resolver)"
+    )
     if not endpoints:
         return Resolution(
             Hop("vpc", vpc.id, "allow", f"{name} resolves to public AWS addresses{via_resolver}"),
@@ -61,21 +71,35 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
     endpoint = endpoints[0]
     if not endpoint.private_dns_enabled:
         return Resolution(
-            Hop("vpc-endpoint", endpoint.id, "info",
-                f"private DNS is disabled on {endpoint.id}: {name} resolves to public addresses, "
-                "not to the endpoint"),
-            resolves=True, bypassed=endpoint,
+            Hop(
+                "vpc-endpoint",
+                endpoint.id,
+                "info",
+                f"private DNS is disabled on {endpoint.id}: {name} resolves to public addresses, not to the endpoint",
+            ),
+            resolves=True,
+            bypassed=endpoint,
         )
     if vpc.enable_dns_hostnames is not True:
         state = "off" if vpc.enable_dns_hostnames is False else "unknown"
         return Resolution(
-            Hop("vpc", vpc.id, "info",
+            Hop(
+                "vpc",
+                vpc.id,
+                "info",
                 f"enableDnsHostnames is {state}: the private DNS name of {endpoint.id} does not "
-                f"apply, {name} resolves to public addresses"),
-            resolves=True, bypassed=endpoint,
+                f"apply, {name} resolves to public addresses",
+            ),
+            resolves=True,
+            bypassed=endpoint,
         )
     return Resolution(
-        Hop("vpc-endpoint", endpoint.id, "allow",
-            f"private DNS: {name} resolves to {endpoint.id}'s addresses{via_resolver}"),
-        resolves=True, endpoint=endpoint,
+        Hop(
+            "vpc-endpoint",
+            endpoint.id,
+            "allow",
+            f"private DNS: {name} resolves to {endpoint.id}'s addresses{via_resolver}",
+        ),
+        resolves=True,
+        endpoint=endpoint,
     )

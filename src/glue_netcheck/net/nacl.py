@@ -45,15 +45,15 @@ def evaluate(
             return Hop("network-acl", acl.id, "allow", f"{' + '.join(allowed_by)}: {purpose}")
     direction = "outbound" if egress else "inbound"
     return Hop(
-        "network-acl", acl.id, "deny",
+        "network-acl",
+        acl.id,
+        "deny",
         f"SUBNET_ACL_RESTRICTION: no {direction} rule allows {purpose} (implicit deny)",
         _needed(acl, egress, low, high, peers, before=32767),
     )
 
 
-def _needed(
-    acl: NetworkAcl, egress: bool, low: int, high: int, peers: Sequence[IPv4Network], before: int
-) -> Needed:
+def _needed(acl: NetworkAcl, egress: bool, low: int, high: int, peers: Sequence[IPv4Network], before: int) -> Needed:
     taken = {e.rule_number for e in acl.entries if e.egress == egress}
     below = [n for n in range(before - 1, 0, -1) if n not in taken]
     # Many peers means "the internet" (public service addresses): one 0.0.0.0/0 rule covers it.

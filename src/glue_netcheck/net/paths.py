@@ -24,7 +24,7 @@ from glue_netcheck.model.network import (
 from glue_netcheck.net import dns, nacl, routing, security_groups
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.space import PUBLIC_INTERNET
-from glue_netcheck.net.trace import BlockedAt, Hop, PathResult, Via, first_drop, first_unknown
+from glue_netcheck.net.trace import BlockedAt, Hop, HopVerdict, PathResult, Via, first_drop, first_unknown
 from glue_netcheck.services import Service
 
 # Route targets that take traffic out of this VPC to places its API answers cannot show.
@@ -50,8 +50,11 @@ class Source:
 
     @property
     def peer(self) -> Peer:
-        return Peer((self.subnet.cidr,), frozenset(g.id for g in self.groups),
-                    label=f"{self.subnet.cidr} (Glue ENIs in {self.subnet.id})")
+        return Peer(
+            (self.subnet.cidr,),
+            frozenset(g.id for g in self.groups),
+            label=f"{self.subnet.cidr} (Glue ENIs in {self.subnet.id})",
+        )
 
 
 def service_path(network: Network, source: Source, service: Service) -> PathResult:
@@ -66,9 +69,7 @@ def service_path(network: Network, source: Source, service: Service) -> PathResu
     return _result(service, tuple(hops), via, resolution.bypassed)
 
 
-def _result(
-    service: Service, hops: tuple[Hop, ...], via: Via | None, bypassed: VpcEndpoint | None
-) -> PathResult:
+def _result(service: Service, hops: tuple[Hop, ...], via: Via | None, bypassed: VpcEndpoint | None) -> PathResult:
     drop = first_drop(hops)
     if drop is not None:
         blocked = BlockedAt(drop.type, drop.id, drop.detail)
@@ -77,11 +78,27 @@ def _result(
             # The endpoint would have carried the traffic; the DNS setting that sent it to
             # the public path instead is the resource to fix.
             blocked = BlockedAt(cause.type, cause.id, f"{cause.detail}; then {drop.id}: {drop.detail}")
-        return PathResult(service.key, service.dns_name, service.port, False, None, hops, blocked,
-                          bypassed.id if bypassed else None)
+        return PathResult(
+            service.key,
+            service.dns_name,
+            service.port,
+            False,
+            None,
+            hops,
+            blocked,
+            bypassed.id if bypassed else None,
+        )
     reachable = None if first_unknown(hops) else True
-    return PathResult(service.key, service.dns_name, service.port, reachable, via, hops, None,
-                      bypassed.id if bypassed else None)
+    return PathResult(
+        service.key,
+        service.dns_name,
+        service.port,
+        reachable,
+        via,
+        hops,
+        None,
+        bypassed.id if bypassed else None,
+    )
 
 
 # --- interface endpoint ---------------------------------------------------------------------
@@ -95,7 +112,14 @@ def _via_interface_endpoint(
         return None
     subnet = _endpoint_subnet(network, source.subnet, endpoint)
     if subnet is None:
-        hops.append(Hop("vpc-endpoint", endpoint.id, "deny", "the endpoint has no network interface in an existing subnet"))
+        hops.append(
+            Hop(
+                "vpc-endpoint",
+                endpoint.id,
+                "deny",
+                "the endpoint has no network interface in an existing subnet",
+            )
+        )
         return None
     groups = tuple(network.security_groups[g] for g in endpoint.group_ids if g in network.security_groups)
     target = Peer((subnet.cidr,), frozenset(endpoint.group_ids), label=f"{endpoint.id} ({subnet.cidr})")
@@ -106,7 +130,9 @@ def _via_interface_endpoint(
     _crossing(network, source.subnet, subnet, service.port, request, hops)
     ingress = security_groups.evaluate(groups, "ingress", source.peer, service.port, network.prefix_lists)
     if not groups:
-        ingress = Hop("security-group", endpoint.id, "deny", f"VPCE_SG: {endpoint.id} has no security group that exists")
+        ingress = Hop(
+            "security-group", endpoint.id, "deny", f"VPCE_SG: {endpoint.id} has no security group that exists"
+        )
     hops.append(ingress)
     _crossing(network, subnet, source.subnet, service.port, request, hops, return_traffic=True)
     return "interface-endpoint"
@@ -117,8 +143,10 @@ def _endpoint_subnet(network: Network, glue_subnet: Subnet, endpoint: VpcEndpoin
     subnets = [network.subnets[s] for s in endpoint.subnet_ids if s in network.subnets]
     return next(
         (s for s in subnets if s.id == glue_subnet.id),
-        next((s for s in subnets if s.availability_zone == glue_subnet.availability_zone),
-             subnets[0] if subnets else None),
+        next(
+            (s for s in subnets if s.availability_zone == glue_subnet.availability_zone),
+            subnets[0] if subnets else None,
+        ),
     )
 
 
@@ -128,30 +156,63 @@ def _endpoint_subnet(network: Network, glue_subnet: Subnet, endpoint: VpcEndpoin
 def _via_public_address(network: Network, source: Source, service: Service, hops: list[Hop]) -> Via | None:
     prefix_list = network.prefix_list_named(service.prefix_list_name) if service.prefix_list_name else None
     if prefix_list and prefix_list.cidrs:
-        target = Peer(prefix_list.cidrs, prefix_list_id=prefix_list.id,
-                      label=f"{prefix_list.id} ({service.key} public ranges)")
+        target = Peer(
+            prefix_list.cidrs,
+            prefix_list_id=prefix_list.id,
+            label=f"{prefix_list.id} ({service.key} public ranges)",
+        )
     else:
-        target = Peer(PUBLIC_INTERNET, prefix_list_id=prefix_list.id if prefix_list else None,
-                      label=f"public {service.key} addresses")
+        target = Peer(
+            PUBLIC_INTERNET,
+            prefix_list_id=prefix_list.id if prefix_list else None,
+            label=f"public {service.key} addresses",
+        )
     hops.append(security_groups.evaluate(source.groups, "egress", target, service.port, network.prefix_lists))
     table = network.route_table_for(source.subnet)
     if table is None:
-        hops.append(Hop("route-table", source.subnet.id, "deny", "NO_ROUTE_TO_DESTINATION: the subnet has no route table"))
+        hops.append(
+            Hop(
+                "route-table",
+                source.subnet.id,
+                "deny",
+                "NO_ROUTE_TO_DESTINATION: the subnet has no route table",
+            )
+        )
         return None
     route = _public_route(network, table, service, target)
     if route is None:
-        hops.append(Hop("route-table", table.id, "deny",
-                        f"NO_ROUTE_TO_DESTINATION: no route in {table.id} matches {target}"))
+        hops.append(
+            Hop(
+                "route-table",
+                table.id,
+                "deny",
+                f"NO_ROUTE_TO_DESTINATION: no route in {table.id} matches {target}",
+            )
+        )
         return None
     request = f"tcp {service.port} to {target}"
     if route.target == "blackhole":
-        hops.append(Hop("route-table", table.id, "deny", f"route {route.destination_label} is a blackhole (its target no longer exists)"))
+        hops.append(
+            Hop(
+                "route-table",
+                table.id,
+                "deny",
+                f"route {route.destination_label} is a blackhole (its target no longer exists)",
+            )
+        )
         return None
     hops.append(Hop("route-table", table.id, "allow", f"route {route}"))
     _acl_hop(network, source.subnet, True, target.networks, (service.port, service.port), request, hops)
     via = _beyond_route(network, source, service, route.target, route.target_id, target, hops)
-    _acl_hop(network, source.subnet, False, target.networks, nacl.EPHEMERAL,
-             f"return traffic from {target} (ports 1024-65535)", hops)
+    _acl_hop(
+        network,
+        source.subnet,
+        False,
+        target.networks,
+        nacl.EPHEMERAL,
+        f"return traffic from {target} (ports 1024-65535)",
+        hops,
+    )
     return via
 
 
@@ -160,38 +221,79 @@ def _public_route(network: Network, table: RouteTable, service: Service, target:
     # more specific); find it by its endpoint even when the prefix list's CIDRs are unknown.
     for route in table.routes:
         endpoint = _endpoint(network, route.target_id) if route.target == "gateway-endpoint" else None
-        if endpoint and endpoint.service_name == service.endpoint_service_name and (
-            target.prefix_list_id is None or route.prefix_list_id == target.prefix_list_id
+        if (
+            endpoint
+            and endpoint.service_name == service.endpoint_service_name
+            and (target.prefix_list_id is None or route.prefix_list_id == target.prefix_list_id)
         ):
             return route
     return routing.select_route(table, target.networks, network.prefix_lists, target.prefix_list_id)
 
 
 def _beyond_route(
-    network: Network, source: Source, service: Service, kind: str, target_id: str,
-    target: Peer, hops: list[Hop],
+    network: Network,
+    source: Source,
+    service: Service,
+    kind: str,
+    target_id: str,
+    target: Peer,
+    hops: list[Hop],
 ) -> Via | None:
     if kind == "gateway-endpoint":
         endpoint = _endpoint(network, target_id)
         if endpoint is None or endpoint.service_name != service.endpoint_service_name:
             name = endpoint.service_name if endpoint else "unknown service"
-            hops.append(Hop("vpc-endpoint", target_id, "deny", f"VPCE_SERVICE_MISMATCH: the route leads to {target_id} ({name}), not {service.endpoint_service_name}"))
+            hops.append(
+                Hop(
+                    "vpc-endpoint",
+                    target_id,
+                    "deny",
+                    f"VPCE_SERVICE_MISMATCH: the route leads to {target_id} ({name}), "
+                    f"not {service.endpoint_service_name}",
+                )
+            )
             return None
-        hops.append(Hop("vpc-endpoint", endpoint.id, "allow" if endpoint.state == "available" else "deny",
-                        f"gateway endpoint for {endpoint.service_name} ({endpoint.state})"))
+        hops.append(
+            Hop(
+                "vpc-endpoint",
+                endpoint.id,
+                "allow" if endpoint.state == "available" else "deny",
+                f"gateway endpoint for {endpoint.service_name} ({endpoint.state})",
+            )
+        )
         return "gateway-endpoint"
     if kind == "internet-gateway":
-        hops.append(Hop("internet-gateway", target_id, "deny",
-                        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: Glue's ENIs have private addresses only, "
-                        "so traffic sent to an internet gateway is dropped; route 0.0.0.0/0 to a NAT gateway"))
+        hops.append(
+            Hop(
+                "internet-gateway",
+                target_id,
+                "deny",
+                "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: Glue's ENIs have private addresses only, "
+                "so traffic sent to an internet gateway is dropped; route 0.0.0.0/0 to a NAT gateway",
+            )
+        )
         return None
     if kind == "nat-gateway":
         return _via_nat(network, source, service, target_id, target, hops)
     if kind in _OPAQUE:
-        hops.append(Hop(kind, target_id, "unknown",
-                        f"traffic leaves the VPC through {target_id}: what lies beyond cannot be decided from this VPC"))
+        hops.append(
+            Hop(
+                kind,
+                target_id,
+                "unknown",
+                f"traffic leaves the VPC through {target_id}: what lies beyond cannot be decided from this VPC",
+            )
+        )
         return _OPAQUE[kind]
-    hops.append(Hop("route-table", target_id, "deny", f"CANNOT_ROUTE: {kind} {target_id} does not carry IPv4 traffic from private addresses to {service.dns_name}"))
+    hops.append(
+        Hop(
+            "route-table",
+            target_id,
+            "deny",
+            f"CANNOT_ROUTE: {kind} {target_id} does not carry IPv4 traffic from private addresses "
+            f"to {service.dns_name}",
+        )
+    )
     return None
 
 
@@ -208,15 +310,29 @@ def _via_nat(
         return None
     nat_subnet = network.subnets.get(nat.subnet_id)
     if nat_subnet is None:
-        hops.append(Hop("nat-gateway", nat.id, "unknown", f"the NAT gateway's subnet {nat.subnet_id} is not in the data"))
+        hops.append(
+            Hop(
+                "nat-gateway",
+                nat.id,
+                "unknown",
+                f"the NAT gateway's subnet {nat.subnet_id} is not in the data",
+            )
+        )
         return None
     request = f"tcp {service.port} to {target}"
     # Through a NAT the packet keeps its public destination on the Glue side; only the NAT
     # subnet's ACL sees the Glue subnet as a peer (and only if it is another subnet).
     crosses = nat_subnet.id != source.subnet.id
     if crosses:
-        _acl_hop(network, nat_subnet, False, (source.subnet.cidr,), (service.port, service.port),
-                 f"{request} from the Glue subnet", hops)
+        _acl_hop(
+            network,
+            nat_subnet,
+            False,
+            (source.subnet.cidr,),
+            (service.port, service.port),
+            f"{request} from the Glue subnet",
+            hops,
+        )
     if nat.connectivity != "public":
         hops.append(Hop("nat-gateway", nat.id, "deny", "a private NAT gateway cannot reach public AWS endpoints"))
         return None
@@ -225,26 +341,67 @@ def _via_nat(
     route = routing.select_route(table, target.networks, network.prefix_lists, target.prefix_list_id) if table else None
     if table is None or route is None:
         table_id = table.id if table else nat_subnet.id
-        hops.append(Hop("route-table", table_id, "deny", f"NO_ROUTE_TO_DESTINATION: the NAT gateway's subnet {nat_subnet.id} has no route to {target}"))
+        hops.append(
+            Hop(
+                "route-table",
+                table_id,
+                "deny",
+                f"NO_ROUTE_TO_DESTINATION: the NAT gateway's subnet {nat_subnet.id} has no route to {target}",
+            )
+        )
         return None
     igw = network.internet_gateways.get(route.target_id)
     if route.target != "internet-gateway":
         opaque = route.target in _OPAQUE
-        hops.append(Hop("route-table", table.id, "unknown" if opaque else "deny",
-                        f"the NAT gateway's subnet routes {route} instead of to an internet gateway"))
+        hops.append(
+            Hop(
+                "route-table",
+                table.id,
+                "unknown" if opaque else "deny",
+                f"the NAT gateway's subnet routes {route} instead of to an internet gateway",
+            )
+        )
         return "nat-gateway" if opaque else None
     hops.append(Hop("route-table", table.id, "allow", f"NAT subnet route {route}"))
     if igw is None or nat.vpc_id not in igw.attached_vpc_ids:
-        hops.append(Hop("internet-gateway", route.target_id, "deny", f"{route.target_id} is not attached to {nat.vpc_id}"))
+        hops.append(
+            Hop(
+                "internet-gateway",
+                route.target_id,
+                "deny",
+                f"{route.target_id} is not attached to {nat.vpc_id}",
+            )
+        )
         return None
     hops.append(Hop("internet-gateway", igw.id, "allow", f"attached to {nat.vpc_id}"))
-    _acl_hop(network, nat_subnet, True, target.networks, (service.port, service.port),
-             f"NAT gateway traffic {request}", hops)
-    _acl_hop(network, nat_subnet, False, target.networks, nacl.EPHEMERAL,
-             f"return traffic from {target} to the NAT gateway (ports 1024-65535)", hops)
+    _acl_hop(
+        network,
+        nat_subnet,
+        True,
+        target.networks,
+        (service.port, service.port),
+        f"NAT gateway traffic {request}",
+        hops,
+    )
+    _acl_hop(
+        network,
+        nat_subnet,
+        False,
+        target.networks,
+        nacl.EPHEMERAL,
+        f"return traffic from {target} to the NAT gateway (ports 1024-65535)",
+        hops,
+    )
     if crosses:
-        _acl_hop(network, nat_subnet, True, (source.subnet.cidr,), nacl.EPHEMERAL,
-                 f"return traffic of {request} to the Glue subnet (ports 1024-65535)", hops)
+        _acl_hop(
+            network,
+            nat_subnet,
+            True,
+            (source.subnet.cidr,),
+            nacl.EPHEMERAL,
+            f"return traffic of {request} to the Glue subnet (ports 1024-65535)",
+            hops,
+        )
     return "nat-gateway"
 
 
@@ -252,16 +409,27 @@ def _via_nat(
 
 
 def _route_hop(
-    network: Network, subnet: Subnet, destinations: Sequence[IPv4Network], hops: list[Hop], *, expect_local: bool
+    network: Network,
+    subnet: Subnet,
+    destinations: Sequence[IPv4Network],
+    hops: list[Hop],
+    *,
+    expect_local: bool,
 ) -> bool:
     table = network.route_table_for(subnet)
     route = routing.select_route(table, destinations, network.prefix_lists) if table else None
     if table is None or route is None:
-        hops.append(Hop("route-table", table.id if table else subnet.id, "deny",
-                        f"NO_ROUTE_TO_DESTINATION: no route to {', '.join(map(str, destinations))}"))
+        hops.append(
+            Hop(
+                "route-table",
+                table.id if table else subnet.id,
+                "deny",
+                f"NO_ROUTE_TO_DESTINATION: no route to {', '.join(map(str, destinations))}",
+            )
+        )
         return False
     if expect_local and route.target != "local":
-        verdict = "unknown" if route.target in _OPAQUE else "deny"
+        verdict: HopVerdict = "unknown" if route.target in _OPAQUE else "deny"
         hops.append(Hop("route-table", table.id, verdict, f"MORE_SPECIFIC_ROUTE: {route} overrides the local route"))
         return verdict != "deny"
     hops.append(Hop("route-table", table.id, "allow", f"route {route}"))
@@ -269,8 +437,14 @@ def _route_hop(
 
 
 def _crossing(
-    network: Network, src: Subnet, dst: Subnet, port: int, request: str, hops: list[Hop],
-    *, return_traffic: bool = False,
+    network: Network,
+    src: Subnet,
+    dst: Subnet,
+    port: int,
+    request: str,
+    hops: list[Hop],
+    *,
+    return_traffic: bool = False,
 ) -> None:
     """ACL hops for traffic between two subnets (none within one subnet).
 
@@ -286,8 +460,13 @@ def _crossing(
 
 
 def _acl_hop(
-    network: Network, subnet: Subnet, egress: bool, peers: Sequence[IPv4Network],
-    ports: tuple[int, int], purpose: str, hops: list[Hop],
+    network: Network,
+    subnet: Subnet,
+    egress: bool,
+    peers: Sequence[IPv4Network],
+    ports: tuple[int, int],
+    purpose: str,
+    hops: list[Hop],
 ) -> None:
     acl = network.network_acl_for(subnet)
     if acl is None:

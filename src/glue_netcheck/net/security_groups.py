@@ -87,14 +87,19 @@ def evaluate(
     names = ", ".join(g.id for g in groups)
     if cited:
         return Hop(
-            "security-group", cited[0][0].id, "unknown",
-            f"{cited[0][1].describe(direction)} allows only part of {wanted}: "
-            "depends on the exact address",
+            "security-group",
+            cited[0][0].id,
+            "unknown",
+            f"{cited[0][1].describe(direction)} allows only part of {wanted}: depends on the exact address",
         )
     code = "ENI_SG_RULES_MISMATCH"
-    return Hop("security-group", groups[0].id, "deny",
-               f"{code}: no {direction} rule of {names} allows {wanted}",
-               _needed(direction, port, peer))
+    return Hop(
+        "security-group",
+        groups[0].id,
+        "deny",
+        f"{code}: no {direction} rule of {names} allows {wanted}",
+        _needed(direction, port, peer),
+    )
 
 
 def _needed(direction: Direction, port: int, peer: Peer) -> Needed:
@@ -108,16 +113,13 @@ def _needed(direction: Direction, port: int, peer: Peer) -> Needed:
 
 
 def opens_all_tcp(rule: SgRule) -> bool:
-    return rule.protocol == ALL_PROTOCOLS or (
-        rule.protocol == TCP and rule.from_port == 0 and rule.to_port == 65535
-    )
+    return rule.protocol == ALL_PROTOCOLS or (rule.protocol == TCP and rule.from_port == 0 and rule.to_port == 65535)
 
 
 def self_referencing_rule(group: SecurityGroup) -> SgRule | None:
     """Glue's requirement: all TCP inbound from the group itself."""
     return next(
-        (r for r in group.ingress
-         if opens_all_tcp(r) and r.peer_kind == "security-group" and r.peer == group.id),
+        (r for r in group.ingress if opens_all_tcp(r) and r.peer_kind == "security-group" and r.peer == group.id),
         None,
     )
 

@@ -68,8 +68,16 @@ def partly_covered(targets: Iterable[IPv4Network], networks: Iterable[IPv4Networ
 # like it blocks the internet.
 _NOT_PUBLIC = tuple(
     IPv4Network(n)
-    for n in ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-              "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3")
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+    )
 )
 PUBLIC_INTERNET: tuple[IPv4Network, ...] = tuple(
     b.network for b in subtract_all(boxes([IPv4Network("0.0.0.0/0")]), _NOT_PUBLIC)

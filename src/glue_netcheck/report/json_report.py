@@ -23,8 +23,12 @@ def path_dict(path: PathResult) -> dict[str, Any]:
         "reachable": path.reachable,
         "via": path.via,
         "hops": [{"type": h.type, "id": h.id, "verdict": h.verdict, "detail": h.detail} for h in path.hops],
-        "blocked_at": None if path.blocked_at is None else {
-            "type": path.blocked_at.type, "id": path.blocked_at.id, "reason": path.blocked_at.reason,
+        "blocked_at": None
+        if path.blocked_at is None
+        else {
+            "type": path.blocked_at.type,
+            "id": path.blocked_at.id,
+            "reason": path.blocked_at.reason,
         },
     }
     if path.reachable is None:

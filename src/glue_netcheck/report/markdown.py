@@ -52,11 +52,22 @@ def _one(report: ConnectionReport) -> list[str]:
         "",
     ]
     for path in report.paths:
-        state = ("reachable via " + str(path.via) if path.reachable
-                 else f"blocked at `{path.blocked_at.id}`" if path.blocked_at else "undecidable")
-        out += [f"### {path.service}: `{path.endpoint}:{path.port}` {state}", "",
-                "| # | hop | resource | verdict | why |", "|---|---|---|---|---|"]
-        out += [f"| {i} | {h.type} | `{h.id}` | {ICON[h.verdict]} | {_cell(h.detail)} |" for i, h in enumerate(path.hops, 1)]
+        state = (
+            "reachable via " + str(path.via)
+            if path.reachable
+            else f"blocked at `{path.blocked_at.id}`"
+            if path.blocked_at
+            else "undecidable"
+        )
+        out += [
+            f"### {path.service}: `{path.endpoint}:{path.port}` {state}",
+            "",
+            "| # | hop | resource | verdict | why |",
+            "|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {i} | {h.type} | `{h.id}` | {ICON[h.verdict]} | {_cell(h.detail)} |" for i, h in enumerate(path.hops, 1)
+        ]
         out += ["", mermaid(path), ""]
     out += ["### Findings", ""]
     if not report.findings:

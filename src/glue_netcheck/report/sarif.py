@@ -37,14 +37,18 @@ def render(reports: Sequence[ConnectionReport]) -> str:
             "ruleIndex": index[f.check],
             "level": LEVEL[f.severity],
             "message": {"text": f"{f.message}. Fix: {f.remediation}" if f.remediation else f.message},
-            "locations": [{
-                "logicalLocations": [
-                    {"name": f.resource, "kind": "resource",
-                     "fullyQualifiedName": f"{r.region}/{r.connection.name}/{f.resource}"},
-                ],
-            }],
-            "properties": {"connection": r.connection.name, "region": r.region,
-                           "predicts": list(f.predicts)},
+            "locations": [
+                {
+                    "logicalLocations": [
+                        {
+                            "name": f.resource,
+                            "kind": "resource",
+                            "fullyQualifiedName": f"{r.region}/{r.connection.name}/{f.resource}",
+                        },
+                    ],
+                }
+            ],
+            "properties": {"connection": r.connection.name, "region": r.region, "predicts": list(f.predicts)},
         }
         for r in reports
         for f in r.findings
@@ -52,10 +56,18 @@ def render(reports: Sequence[ConnectionReport]) -> str:
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "glue-netcheck", "version": __version__,
-                                "informationUri": DOCS, "rules": _rules()}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "glue-netcheck",
+                        "version": __version__,
+                        "informationUri": DOCS,
+                        "rules": _rules(),
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(document, indent=2) + "\n"

@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -19,9 +20,15 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _console(color: bool, width: int) -> Console:
-    return Console(file=io.StringIO(), force_terminal=color, no_color=not color,
-                   color_system="standard" if color else None, width=width, highlight=False,
-                   emoji=False)
+    return Console(
+        file=io.StringIO(),
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=width,
+        highlight=False,
+        emoji=False,
+    )
 
 
 def _path_title(path: PathResult) -> Text:
@@ -39,13 +46,14 @@ def _path_title(path: PathResult) -> Text:
 def _render_one(console: Console, report: ConnectionReport) -> None:
     conn = report.connection
     headline = Text(f"{report.verdict.upper()}", style=VERDICT_STYLE[report.verdict])
-    headline.append(f"  connection {conn.name} ({conn.type or 'type unknown'}) in {report.region}", style="bold")
-    if report.predicted_failures:
-        headline.append(f"  predicted: {', '.join(report.predicted_failures)}", style="red")
+    headline.append(f"  Glue connection {conn.name} ({conn.type or 'type unknown'}, {report.region})", style="bold")
     console.print(headline)
+    if report.predicted_failures:
+        console.print(Text(f"Glue will fail with: {', '.join(report.predicted_failures)}", style="red"))
     users = ", ".join(f"{c.kind} {c.name}" for c in report.consumers) or "none yet (assuming a job and a crawler)"
-    console.print(f"subnet {conn.subnet_id} ({conn.availability_zone}) in {report.vpc_id}; "
-                  f"security groups {', '.join(conn.security_group_ids) or 'none'}; used by {users}")
+    console.print(f"VPC {report.vpc_id}, subnet {conn.subnet_id} ({conn.availability_zone})")
+    console.print(f"security groups: {', '.join(conn.security_group_ids) or 'none'}")
+    console.print(f"used by: {users}")
     for path in report.paths:
         console.print()
         console.print(_path_title(path))
@@ -57,20 +65,28 @@ def _render_one(console: Console, report: ConnectionReport) -> None:
         table.add_column("why", overflow="fold", ratio=1)
         for number, hop in enumerate(path.hops, 1):
             style = "bold red" if path.blocked_at and hop.id == path.blocked_at.id and hop.verdict == "deny" else None
-            table.add_row(str(number), hop.type, hop.id, Text(hop.verdict, style=HOP_STYLE[hop.verdict]), hop.detail, style=style)
+            table.add_row(
+                str(number),
+                hop.type,
+                hop.id,
+                Text(hop.verdict, style=HOP_STYLE[hop.verdict]),
+                hop.detail,
+                style=style,
+            )
         console.print(table)
     console.print()
     if not report.findings:
         console.print(Text("No findings.", style="green"))
     for finding in sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
-        line = Text(f"{finding.severity.upper():8}", style=SEVERITY_STYLE[finding.severity])
-        line.append(f"[{finding.check}] {finding.resource}: ", style="bold")
-        line.append(finding.message)
-        console.print(line)
+        header = Text(f"{finding.severity.upper()} ", style=SEVERITY_STYLE[finding.severity])
+        header.append(f"{finding.check} on {finding.resource}", style="bold")
+        console.print(header)
+        body = [finding.message]
         if finding.predicts:
-            console.print(f"         Glue will fail: {', '.join(finding.predicts)}")
+            body.append(f"Glue will fail with: {', '.join(finding.predicts)}")
         if finding.remediation:
-            console.print(f"         fix: {finding.remediation}")
+            body.append(f"Fix: {finding.remediation}")
+        console.print(Padding("\n".join(body), (0, 0, 1, 2)))
 
 
 def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: int = 100) -> str:
@@ -79,5 +95,6 @@ def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: i
         if index:
             console.rule()
         _render_one(console, report)
-    output = console.file.getvalue()  # type: ignore[attr-defined]
-    return str(output)
+    output = str(console.file.getvalue())  # type: ignore[attr-defined]
+    # rich pads table cells and padded blocks to the full width; nobody wants that in a ticket.
+    return "".join(line.rstrip() + "\n" for line in output.splitlines())

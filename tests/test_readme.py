@@ -1,0 +1,44 @@
+"""The README shows real output and the real IAM policy. `UPDATE_README=1 pytest
+tests/test_readme.py` rewrites the blocks."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from typer.testing import CliRunner
+
+from glue_netcheck.cli import app
+from glue_netcheck.iam import policy
+
+from conftest import FIXTURES, ROOT
+
+README = ROOT / "README.md"
+
+
+def _block(marker: str, lang: str, content: str, text: str) -> tuple[str, str]:
+    pattern = re.compile(rf"(<!-- {marker} -->\n```{lang}\n)(.*?)(```\n<!-- /)", re.S)
+    match = pattern.search(text)
+    assert match, f"README lacks the {marker} block"
+    return match.group(2), pattern.sub(lambda m: m.group(1) + content + m.group(3), text)
+
+
+def _check(marker: str, lang: str, content: str) -> None:
+    text = README.read_text()
+    current, updated = _block(marker, lang, content, text)
+    if os.environ.get("UPDATE_README"):
+        README.write_text(updated)
+        return
+    assert current == content, f"README {marker} block is stale: UPDATE_README=1 pytest tests/test_readme.py"
+
+
+def test_sample_output_is_current() -> None:
+    result = CliRunner().invoke(
+        app, ["connection", "orders-db", "--snapshot", str(FIXTURES / "kms-private-dns-off.json"), "--no-color"]
+    )
+    assert result.exit_code == 1
+    _check("sample:text", "text", result.stdout)
+
+
+def test_iam_policy_is_current() -> None:
+    _check("iam:actions", "json", policy() + "\n")
