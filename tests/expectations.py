@@ -155,6 +155,50 @@ CASES: dict[str, Expect] = {
         {"kms": (False, None, "security-group", "glue_sg"), "s3": (False, None, "security-group", "glue_sg")},
         frozenset({("kms-reachable", "error", "glue_sg"), ("s3-reachable", "error", "glue_sg")}),
     ),
+    "no-egress": Expect(
+        "fail",
+        (*KMS_BOTH, "s3-endpoint-validation-failed", "security-group-validation-failed"),
+        {"kms": (False, None, "security-group", "glue_sg"), "s3": (False, None, "security-group", "glue_sg")},
+        frozenset(
+            {
+                ("security-group-egress", "error", "glue_sg"),
+                ("kms-reachable", "error", "glue_sg"),
+                ("s3-reachable", "error", "glue_sg"),
+            }
+        ),
+    ),
+    "missing-security-group": Expect(
+        "fail",
+        ("invalid-network-configuration",),
+        {"kms": (True, "nat-gateway", None, None), **HEALTHY_S3},
+        frozenset({("network-resources-exist", "error", "missing_sg")}),
+    ),
+    "az-missing": Expect(
+        "fail",
+        ("invalid-network-configuration",),
+        {"kms": (True, "nat-gateway", None, None), **HEALTHY_S3},
+        frozenset({("availability-zone-match", "error", "connection")}),
+    ),
+    "catalog-encrypted": Expect(
+        "fail",
+        KMS_BOTH,
+        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3},
+        frozenset({("kms-reachable", "error", "route_table")}),
+    ),
+    "kms-endpoint-default-sg": Expect(
+        "fail",
+        KMS_BOTH,
+        {"kms": (False, None, "security-group", "endpoint_sg"), **HEALTHY_S3},
+        frozenset({("kms-endpoint-security-group", "error", "endpoint_sg"), ("kms-reachable", "error", "endpoint_sg")}),
+    ),
+    "main-route-table": Expect("pass", paths={"kms": (True, "nat-gateway", None, None), **HEALTHY_S3}),
+    "s3-endpoint-other-table": Expect(
+        "fail",
+        ("s3-endpoint-validation-failed",),
+        {"kms": (True, "interface-endpoint", None, None), "s3": (False, None, "route-table", "route_table")},
+        frozenset({("s3-reachable", "error", "route_table")}),
+    ),
+    "two-groups": Expect("pass", paths={"kms": (True, "nat-gateway", None, None), **HEALTHY_S3}),
 }
 
 

@@ -115,7 +115,9 @@ def s3_gateway(c: Clients, layout: Layout) -> None:
     )["VpcEndpoint"]["VpcEndpointId"]
 
 
-def kms_endpoint(c: Clients, layout: Layout, *, private_dns: bool = True, own_sg_port: int | None = None) -> None:
+def kms_endpoint(
+    c: Clients, layout: Layout, *, private_dns: bool = True, own_sg_port: int | None = None, no_groups: bool = False
+) -> None:
     """A KMS interface endpoint in the Glue subnet. By default it uses the connection's
     self-referencing group (AWS's recommendation); `own_sg_port` gives it its own group that
     admits the VPC on that port only."""
@@ -136,14 +138,20 @@ def kms_endpoint(c: Clients, layout: Layout, *, private_dns: bool = True, own_sg
             ],
         )
         groups = [layout.endpoint_sg]
+    extra: dict[str, Any] = {} if no_groups else {"SecurityGroupIds": groups}
     layout.kms_endpoint = c.ec2.create_vpc_endpoint(
         VpcId=layout.vpc,
         ServiceName=f"com.amazonaws.{REGION}.kms",
         VpcEndpointType="Interface",
         SubnetIds=[layout.subnet],
-        SecurityGroupIds=groups,
         PrivateDnsEnabled=private_dns,
+        **extra,
     )["VpcEndpoint"]["VpcEndpointId"]
+    if no_groups:
+        # AWS attaches the VPC's default group to an endpoint created without one.
+        layout.endpoint_sg = c.ec2.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [layout.vpc]}, {"Name": "group-name", "Values": ["default"]}]
+        )["SecurityGroups"][0]["GroupId"]
 
 
 def glue_resources(
@@ -155,8 +163,12 @@ def glue_resources(
     workers: int = 10,
     subnet: str | None = None,
     az: str | None = AZ,
+    groups: list[str] | None = None,
 ) -> None:
-    physical: dict[str, Any] = {"SubnetId": subnet or layout.subnet, "SecurityGroupIdList": [layout.glue_sg]}
+    physical: dict[str, Any] = {
+        "SubnetId": subnet or layout.subnet,
+        "SecurityGroupIdList": groups if groups is not None else [layout.glue_sg],
+    }
     if az is not None:
         physical["AvailabilityZone"] = az
     c.glue.create_connection(
@@ -258,12 +270,7 @@ def healthy_endpoint(c: Clients) -> Layout:
 
 
 def no_route_to_kms(c: Clients) -> Layout:
-    layout = Layout()
-    vpc(c, layout)
-    glue_security_group(c, layout)
-    s3_gateway(c, layout)
-    glue_resources(c, layout)
-    return layout
+    return no_route_to_kms_layout(c, kms_config=True)
 
 
 def private_dns_off(c: Clients) -> Layout:
@@ -422,12 +429,7 @@ def nat_without_igw_route(c: Clients) -> Layout:
 
 def kms_unused(c: Clients) -> Layout:
     """No route to KMS, but no consumer encrypts with KMS: a warning, not a failure."""
-    layout = Layout()
-    vpc(c, layout)
-    glue_security_group(c, layout)
-    s3_gateway(c, layout)
-    glue_resources(c, layout, kms_config=False)
-    return layout
+    return no_route_to_kms_layout(c, kms_config=False)
 
 
 def no_consumers(c: Clients) -> Layout:
@@ -458,6 +460,121 @@ def endpoint_sg_egress_blocked(c: Clients) -> Layout:
     return layout
 
 
+def no_egress(c: Clients) -> Layout:
+    """The connection's only group has no outbound rule at all."""
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    c.ec2.revoke_security_group_egress(
+        GroupId=layout.glue_sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )
+    public_nat(c, layout)
+    s3_gateway(c, layout)
+    glue_resources(c, layout)
+    return layout
+
+
+def missing_security_group(c: Clients) -> Layout:
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    public_nat(c, layout)
+    s3_gateway(c, layout)
+    layout.extra["missing_sg"] = "sg-0deadbeef0000000"
+    glue_resources(c, layout, groups=[layout.glue_sg, layout.extra["missing_sg"]])
+    return layout
+
+
+def az_missing(c: Clients) -> Layout:
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    public_nat(c, layout)
+    s3_gateway(c, layout)
+    glue_resources(c, layout, az=None)
+    layout.extra["connection"] = CONNECTION
+    return layout
+
+
+def catalog_encrypted(c: Clients) -> Layout:
+    """No job encrypts with KMS, but the Data Catalog does: KMS is required all the same."""
+    layout = no_route_to_kms_layout(c, kms_config=False)
+    key = c.kms.create_key(Description="catalog")["KeyMetadata"]["Arn"]
+    c.glue.put_data_catalog_encryption_settings(
+        DataCatalogEncryptionSettings={"EncryptionAtRest": {"CatalogEncryptionMode": "SSE-KMS", "SseAwsKmsKeyId": key}}
+    )
+    return layout
+
+
+def no_route_to_kms_layout(c: Clients, *, kms_config: bool) -> Layout:
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    s3_gateway(c, layout)
+    glue_resources(c, layout, kms_config=kms_config)
+    return layout
+
+
+def kms_endpoint_default_sg(c: Clients) -> Layout:
+    """A KMS endpoint created without a group gets the VPC's default group, which does not
+    admit the connection's group."""
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    s3_gateway(c, layout)
+    kms_endpoint(c, layout, no_groups=True)
+    glue_resources(c, layout)
+    return layout
+
+
+def main_route_table(c: Clients) -> Layout:
+    """The Glue subnet has no explicit association: the VPC's main table routes it."""
+    layout = Layout()
+    layout.vpc = c.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
+        c.ec2.modify_vpc_attribute(VpcId=layout.vpc, **{attribute: {"Value": True}})
+    layout.subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=AZ)["Subnet"][
+        "SubnetId"
+    ]
+    layout.route_table = c.ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [layout.vpc]}, {"Name": "association.main", "Values": ["true"]}]
+    )["RouteTables"][0]["RouteTableId"]
+    glue_security_group(c, layout)
+    public_nat(c, layout)
+    s3_gateway(c, layout)
+    glue_resources(c, layout)
+    return layout
+
+
+def s3_endpoint_other_table(c: Clients) -> Layout:
+    """The S3 gateway endpoint serves the public subnet's table, not the Glue subnet's."""
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    kms_endpoint(c, layout)
+    layout.public_route_table = c.ec2.create_route_table(VpcId=layout.vpc)["RouteTable"]["RouteTableId"]
+    layout.s3_endpoint = c.ec2.create_vpc_endpoint(
+        VpcId=layout.vpc,
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[layout.public_route_table],
+    )["VpcEndpoint"]["VpcEndpointId"]
+    glue_resources(c, layout)
+    return layout
+
+
+def two_groups(c: Clients) -> Layout:
+    """Only the second of the connection's groups is self-referencing: one is enough."""
+    layout = Layout()
+    vpc(c, layout)
+    glue_security_group(c, layout)
+    plain = c.ec2.create_security_group(GroupName="plain", Description="no self rule", VpcId=layout.vpc)["GroupId"]
+    public_nat(c, layout)
+    s3_gateway(c, layout)
+    glue_resources(c, layout, groups=[plain, layout.glue_sg])
+    return layout
+
+
 SCENARIOS: dict[str, Callable[[Clients], Layout]] = {
     "healthy-nat": healthy_nat,
     "healthy-kms-endpoint": healthy_endpoint,
@@ -479,6 +596,14 @@ SCENARIOS: dict[str, Callable[[Clients], Layout]] = {
     "kms-unused": kms_unused,
     "no-consumers": no_consumers,
     "glue-egress-only-self": endpoint_sg_egress_blocked,
+    "no-egress": no_egress,
+    "missing-security-group": missing_security_group,
+    "az-missing": az_missing,
+    "catalog-encrypted": catalog_encrypted,
+    "kms-endpoint-default-sg": kms_endpoint_default_sg,
+    "main-route-table": main_route_table,
+    "s3-endpoint-other-table": s3_endpoint_other_table,
+    "two-groups": two_groups,
 }
 
 

@@ -130,3 +130,14 @@ def test_unknown_connection_is_one_line_and_exit_2(aws: Aws) -> None:
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no-such-connection" in lines[0] and "not found" in lines[0]
+
+
+def test_s3_endpoint_on_the_wrong_table_is_fixed_by_associating_it(aws: Aws) -> None:
+    layout = SCENARIOS["s3-endpoint-other-table"](aws.clients)
+
+    report = aws.cli("connection", CONNECTION, "--format", "json").json
+
+    finding = next(f for f in report["findings"] if f["check"] == "s3-reachable")
+    assert finding["remediation"].startswith(
+        f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {layout.s3_endpoint} --add-route-table-ids {layout.route_table}"
+    )

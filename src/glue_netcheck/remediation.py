@@ -94,8 +94,16 @@ def for_hop(hop: Hop) -> str | None:
     return None
 
 
-def for_path(path: PathResult, service: Service, vpc_id: str, subnet_id: str, group_ids: tuple[str, ...]) -> str:
-    """The fix for a blocked path, chosen by the resource that drops the traffic."""
+def for_path(
+    path: PathResult,
+    service: Service,
+    vpc_id: str,
+    subnet_id: str,
+    group_ids: tuple[str, ...],
+    gateway_endpoint: str | None = None,
+) -> str:
+    """The fix for a blocked path, chosen by the resource that drops the traffic.
+    `gateway_endpoint`: the service's existing gateway endpoint in the VPC, if any."""
     blocked = path.blocked_at
     if blocked is None:
         return ""
@@ -109,6 +117,11 @@ def for_path(path: PathResult, service: Service, vpc_id: str, subnet_id: str, gr
     if drop is not None and (rule := for_hop(drop)):
         return rule
     table = next((h.id for h in path.hops if h.type == "route-table"), None)
+    if blocked.type == "route-table" and gateway_endpoint and table == blocked.id:
+        return (
+            f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {gateway_endpoint} --add-route-table-ids {table} "
+            "(Terraform: aws_vpc_endpoint_route_table_association)"
+        )
     endpoint = create_endpoint(service, vpc_id, subnet_id, group_ids, table)
     if blocked.type in ("route-table", "internet-gateway", "nat-gateway") and table:
         return f"{endpoint}; or {nat_route(table)}"

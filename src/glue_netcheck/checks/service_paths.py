@@ -56,7 +56,15 @@ def make(key: str) -> Check:
                 "; no job or crawler using this connection encrypts with KMS today, but any "
                 "KMS-encrypted security configuration would time out"
             )
-        fix = remediation.for_path(path, service, source.vpc.id, source.subnet.id, tuple(g.id for g in source.groups))
+        gateways = ctx.inventory.network.endpoints_for(source.vpc.id, service.endpoint_service_name, "Gateway")
+        fix = remediation.for_path(
+            path,
+            service,
+            source.vpc.id,
+            source.subnet.id,
+            tuple(g.id for g in source.groups),
+            gateways[0].id if gateways else None,
+        )
         yield Finding(check_id, "error" if predicts else "warning", blocked.id, message, fix, predicts)
 
     return Check(

@@ -212,6 +212,20 @@ class Network:
                 return acl
         return None
 
+    def endpoints_for(self, vpc_id: str, service_name: str, kind: str) -> list[VpcEndpoint]:
+        """Live endpoints of one type (Interface, Gateway) for a service in a VPC."""
+        return [
+            e
+            for e in self.endpoints
+            if e.vpc_id == vpc_id
+            and e.type.lower() == kind.lower()
+            and e.service_name == service_name
+            and e.state not in ("deleted", "deleting", "rejected", "failed", "expired")
+        ]
+
+    def default_security_group(self, vpc_id: str) -> SecurityGroup | None:
+        return next((g for g in self.security_groups.values() if g.vpc_id == vpc_id and g.name == "default"), None)
+
     def prefix_list_named(self, name: str) -> PrefixList | None:
         return next((pl for pl in self.prefix_lists.values() if pl.name == name), None)
 

@@ -23,15 +23,9 @@ class Resolution:
 
 
 def interface_endpoints(network: Network, vpc_id: str, service: Service) -> list[VpcEndpoint]:
+    """The service's interface endpoints, the private-DNS-enabled one first."""
     return sorted(
-        (
-            e
-            for e in network.endpoints
-            if e.vpc_id == vpc_id
-            and e.type.lower() == "interface"
-            and e.service_name == service.endpoint_service_name
-            and e.state not in ("deleted", "deleting", "rejected", "failed", "expired")
-        ),
+        network.endpoints_for(vpc_id, service.endpoint_service_name, "Interface"),
         key=lambda e: (not e.private_dns_enabled, e.id),
     )
 

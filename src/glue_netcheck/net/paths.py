@@ -121,8 +121,8 @@ def _via_interface_endpoint(
             )
         )
         return None
-    groups = tuple(network.security_groups[g] for g in endpoint.group_ids if g in network.security_groups)
-    target = Peer((subnet.cidr,), frozenset(endpoint.group_ids), label=f"{endpoint.id} ({subnet.cidr})")
+    groups = endpoint_groups(network, endpoint)
+    target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{endpoint.id} ({subnet.cidr})")
     hops.append(security_groups.evaluate(source.groups, "egress", target, service.port, network.prefix_lists))
     if not _route_hop(network, source.subnet, target.networks, hops, expect_local=True):
         return None
@@ -136,6 +136,14 @@ def _via_interface_endpoint(
     hops.append(ingress)
     _crossing(network, subnet, source.subnet, service.port, request, hops, return_traffic=True)
     return "interface-endpoint"
+
+
+def endpoint_groups(network: Network, endpoint: VpcEndpoint) -> tuple[SecurityGroup, ...]:
+    """The endpoint's groups; AWS attaches the VPC's default group when none was given."""
+    if endpoint.group_ids:
+        return tuple(network.security_groups[g] for g in endpoint.group_ids if g in network.security_groups)
+    default = network.default_security_group(endpoint.vpc_id)
+    return (default,) if default else ()
 
 
 def _endpoint_subnet(network: Network, glue_subnet: Subnet, endpoint: VpcEndpoint) -> Subnet | None:
