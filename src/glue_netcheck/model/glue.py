@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from glue_netcheck.model.network import Network
@@ -85,4 +86,12 @@ class Inventory:
         return self.network.region
 
     def consumers_of(self, connection: str) -> tuple[Consumer, ...]:
-        return tuple(c for c in self.consumers if connection in c.connections)
+        return self._consumers_by_connection.get(connection, ())
+
+    @cached_property
+    def _consumers_by_connection(self) -> dict[str, tuple[Consumer, ...]]:
+        index: dict[str, list[Consumer]] = {}
+        for consumer in self.consumers:
+            for name in dict.fromkeys(consumer.connections):
+                index.setdefault(name, []).append(consumer)
+        return {name: tuple(found) for name, found in index.items()}

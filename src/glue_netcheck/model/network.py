@@ -176,9 +176,12 @@ class DhcpOptions:
         return not self.domain_name_servers or "AmazonProvidedDNS" in self.domain_name_servers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Network:
-    """Everything EC2 told us about the VPCs of one region, indexed by id."""
+    """Everything EC2 told us about the VPCs of one region, indexed by id.
+
+    Compared and hashed by identity (it is immutable), so path traces over it can be memoised.
+    """
 
     region: str
     vpcs: Mapping[str, Vpc] = field(default_factory=dict)

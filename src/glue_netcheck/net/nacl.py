@@ -8,6 +8,7 @@ catches part of the ephemeral range, or one address of a subnet, drops the traff
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import ALL_PROTOCOLS, TCP, NetworkAcl
@@ -25,6 +26,13 @@ def evaluate(
     ports: tuple[int, int],
     protocol: str = TCP,
     purpose: str = "",
+) -> Hop:
+    return _evaluate(acl, egress, tuple(peers), ports, protocol, purpose)
+
+
+@lru_cache(maxsize=65_536)  # ACLs are immutable and shared by every connection in their subnets
+def _evaluate(
+    acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str, purpose: str
 ) -> Hop:
     low, high = ports
     remaining = [Box(peer, low, high) for peer in peers]

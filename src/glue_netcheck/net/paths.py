@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import (
@@ -57,7 +58,10 @@ class Source:
         )
 
 
+@lru_cache(maxsize=65_536)
 def service_path(network: Network, source: Source, service: Service) -> PathResult:
+    """The trace for one service. Memoised: on a scan, thousands of connections share a few
+    hundred (subnet, groups) pairs; every argument is immutable, the network hashed by identity."""
     resolution = dns.resolve(network, source.vpc, service)
     hops: list[Hop] = [resolution.hop]
     via: Via | None = None

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import PrefixList, Route, RouteTable
+from glue_netcheck.net.space import contains
 
 
 def _specificity(
@@ -16,13 +17,13 @@ def _specificity(
 ) -> int | None:
     """The prefix length by which `route` matches `destination`, or None if it does not."""
     if route.destination is not None:
-        return route.destination.prefixlen if destination.subnet_of(route.destination) else None
+        return route.destination.prefixlen if contains(route.destination, destination) else None
     if route.prefix_list_id is None:
         return None
     if route.prefix_list_id == destination_prefix_list:
         return destination.prefixlen
     pl = prefix_lists.get(route.prefix_list_id)
-    lengths = [c.prefixlen for c in pl.cidrs if destination.subnet_of(c)] if pl else []
+    lengths = [c.prefixlen for c in pl.cidrs if contains(c, destination)] if pl else []
     return max(lengths) if lengths else None
 
 
@@ -37,10 +38,26 @@ def select_route(
     AWS."""
     best: tuple[int, int, Route] | None = None
     for route in table.routes:
-        lengths = [_specificity(route, d, prefix_lists, destination_prefix_list) for d in destinations]
-        if not lengths or any(length is None for length in lengths):
+        length = _matching_length(route, destinations, prefix_lists, destination_prefix_list)
+        if length is None:
             continue
-        rank = (min(length for length in lengths if length is not None), route.destination is not None)
+        rank = (length, route.destination is not None)
         if best is None or rank > best[:2]:
             best = (*rank, route)
     return best[2] if best else None
+
+
+def _matching_length(
+    route: Route,
+    destinations: Sequence[IPv4Network],
+    prefix_lists: Mapping[str, PrefixList],
+    destination_prefix_list: str | None,
+) -> int | None:
+    """The shortest match over all destinations, or None as soon as one does not match."""
+    shortest: int | None = None
+    for destination in destinations:
+        length = _specificity(route, destination, prefix_lists, destination_prefix_list)
+        if length is None:
+            return None
+        shortest = length if shortest is None else min(shortest, length)
+    return shortest
