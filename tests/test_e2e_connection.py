@@ -141,3 +141,33 @@ def test_s3_endpoint_on_the_wrong_table_is_fixed_by_associating_it(aws: Aws) -> 
     assert finding["remediation"].startswith(
         f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {layout.s3_endpoint} --add-route-table-ids {layout.route_table}"
     )
+
+
+def test_services_a_job_uses_are_traced_and_warn_when_unreachable(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    aws.clients.glue.create_job(
+        Name="logging-job",
+        Role="arn:aws:iam::123456789012:role/glue-etl",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://etl-scripts/other.py"},
+        Connections={"Connections": [CONNECTION]},
+        DefaultArguments={
+            "--enable-continuous-cloudwatch-log": "true",
+            "--target-role": "arn:aws:iam::123456789012:role/warehouse-writer",
+        },
+    )
+
+    result = aws.cli("connection", CONNECTION, "--format", "json")
+
+    report = result.json
+    assert (report["verdict"], result.code, report["predicted_failures"]) == ("warn", 0, [])
+    paths = {p["service"]: p for p in report["paths"]}
+    assert set(paths) == {"kms", "s3", "logs", "sts"}
+    for service in ("logs", "sts"):
+        assert paths[service]["endpoint"] == f"{service}.us-east-1.amazonaws.com"
+        assert paths[service]["blocked_at"] == {
+            "type": "route-table",
+            "id": layout.route_table,
+            "reason": paths[service]["blocked_at"]["reason"],
+        }
+    got = {(f["check"], f["severity"], f["resource"]) for f in report["findings"]}
+    assert got == {("logs-reachable", "warning", layout.route_table), ("sts-reachable", "warning", layout.route_table)}

@@ -7,7 +7,7 @@ the name resolves to public addresses, which only a NAT path reaches from Glue's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from glue_netcheck.model.network import Network, Vpc, VpcEndpoint
 from glue_netcheck.net.trace import Hop
@@ -49,9 +49,13 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             resolves=False,
         )
     if vpc.enable_dns_support is None:
-        return Resolution(
-            Hop("vpc", vpc.id, "unknown", "the VPC's DNS attributes could not be read"),
-            resolves=None,
+        # Trace on as if DNS works, so a definite drop further on is still reported; the
+        # DNS hop stays undecided.
+        assumed = resolve(network, replace(vpc, enable_dns_support=True), service)
+        hop = assumed.hop
+        return replace(
+            assumed,
+            hop=Hop(hop.type, hop.id, "unknown", f"enableDnsSupport of {vpc.id} is unknown (assumed on): {hop.detail}"),
         )
     endpoints = interface_endpoints(network, vpc.id, service)
     via_resolver = (
@@ -74,18 +78,28 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             resolves=True,
             bypassed=endpoint,
         )
-    if vpc.enable_dns_hostnames is not True:
-        state = "off" if vpc.enable_dns_hostnames is False else "unknown"
+    if vpc.enable_dns_hostnames is False:
         return Resolution(
             Hop(
                 "vpc",
                 vpc.id,
                 "info",
-                f"enableDnsHostnames is {state}: the private DNS name of {endpoint.id} does not "
+                f"enableDnsHostnames is off: the private DNS name of {endpoint.id} does not "
                 f"apply, {name} resolves to public addresses",
             ),
             resolves=True,
             bypassed=endpoint,
+        )
+    if vpc.enable_dns_hostnames is None:
+        return Resolution(
+            Hop(
+                "vpc-endpoint",
+                endpoint.id,
+                "unknown",
+                f"enableDnsHostnames of {vpc.id} is unknown: {name} resolves to {endpoint.id} only if it is on",
+            ),
+            resolves=True,
+            endpoint=endpoint,
         )
     return Resolution(
         Hop(
