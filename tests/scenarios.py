@@ -47,6 +47,57 @@ class Layout:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+ACCOUNT = "123456789012"
+JOB_ROLE = f"arn:aws:iam::{ACCOUNT}:role/glue-etl"
+
+
+def key_policy(*, root: bool = True, logs: bool = True, roles: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> str:
+    """A key policy as AWS documents it for Glue: the account root (IAM decides), and for
+    CloudWatch Logs encryption the logs service principal."""
+    statements: list[dict[str, Any]] = []
+    if root:
+        statements.append(
+            {
+                "Sid": "EnableIAM",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        )
+    if roles:
+        statements.append(
+            {
+                "Sid": "GlueRoles",
+                "Effect": "Allow",
+                "Principal": {"AWS": list(roles)},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey*", "kms:Encrypt"],
+                "Resource": "*",
+            }
+        )
+    if logs:
+        statements.append(
+            {
+                "Sid": "CloudWatchLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{REGION}.amazonaws.com"},
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+            }
+        )
+    if deny:
+        statements.append(
+            {
+                "Sid": "NoEtl",
+                "Effect": "Deny",
+                "Principal": {"AWS": list(deny)},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
 # --- building blocks ------------------------------------------------------------------------
 
 
@@ -187,7 +238,8 @@ def glue_resources(
         return
     config_name = None
     if kms_config:
-        key = c.kms.create_key(Description="glue")["KeyMetadata"]["Arn"]
+        key = c.kms.create_key(Description="glue", Policy=key_policy())["KeyMetadata"]["Arn"]
+        layout.extra["key"] = key
         config_name = "sec-kms"
         c.glue.create_security_configuration(
             Name=config_name,
@@ -199,7 +251,7 @@ def glue_resources(
         )
     job: dict[str, Any] = {
         "Name": JOB,
-        "Role": "arn:aws:iam::123456789012:role/glue-etl",
+        "Role": JOB_ROLE,
         "Command": {"Name": "glueetl", "ScriptLocation": "s3://etl-scripts/nightly.py"},
         "Connections": {"Connections": [CONNECTION]},
         "WorkerType": "G.1X",

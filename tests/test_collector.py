@@ -84,3 +84,24 @@ def test_offline_run_makes_no_aws_call(aws: Aws, tmp_path: Path) -> None:
     result = run_cli("connection", CONNECTION, "--snapshot", str(snapshot), "--format", "json")
 
     assert result.code == 0 and result.json["verdict"] == "pass"
+
+
+def test_iam_policy_lists_exactly_what_the_collector_calls(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glue_netcheck.iam import ACTIONS
+
+    SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    used: set[str] = set()
+    for collect in (
+        lambda r: collector.collect_connection(r, CONNECTION),
+        lambda r: collector.collect_consumer(r, "job", "nightly-etl"),
+        lambda r: collector.collect_consumer(r, "crawler", "orders-crawler"),
+        collector.collect_region,
+    ):
+        for key, value in aws.env.items():
+            monkeypatch.setenv(key, value)
+        reader = collector.AwsReader()
+        collect(reader)
+        used |= set(reader.calls)
+
+    # DescribeDhcpOptions is only called for a VPC with custom DHCP options.
+    assert used | {"ec2:DescribeDhcpOptions"} == set(ACTIONS)

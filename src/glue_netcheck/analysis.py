@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from glue_netcheck.checks import REGISTRY, Context
+from glue_netcheck.checks import REGISTRY, Check, Context
+from glue_netcheck.checks.base import C
 from glue_netcheck.findings import SEVERITY_ORDER, Finding
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
+from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.net.paths import service_path
 from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
 from glue_netcheck.predict import consumer_needs_kms, predicted_failures
@@ -53,17 +56,25 @@ def required_services(inventory: Inventory, conn: GlueConnection, consumers: tup
     return services
 
 
-def analyse_connection(inventory: Inventory, name: str) -> ConnectionReport:
-    conn = inventory.connections.get(name)
-    if conn is None:
-        raise ConnectionNotFound(name)
+def placement(
+    inventory: Inventory, conn: GlueConnection
+) -> tuple[Vpc | None, Subnet | None, tuple[SecurityGroup, ...]]:
+    """Where Glue puts the connection's ENIs: its VPC, subnet and the groups that exist."""
     network = inventory.network
-    consumers = inventory.consumers_of(name)
     subnet = network.subnets.get(conn.subnet_id or "")
     groups = tuple(network.security_groups[g] for g in conn.security_group_ids if g in network.security_groups)
     vpc_id = subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)
-    vpc = network.vpcs.get(vpc_id or "")
-    required = required_services(inventory, conn, consumers)
+    return network.vpcs.get(vpc_id or ""), subnet, groups
+
+
+def connection_context(inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None) -> Context:
+    """Everything the checks need about one connection, paths traced.
+    `consumers`: whose needs decide the predictions (default: every job and crawler using it)."""
+    conn = inventory.connections.get(name)
+    if conn is None:
+        raise ConnectionNotFound(name)
+    consumers = inventory.consumers_of(name) if consumers is None else consumers
+    vpc, subnet, groups = placement(inventory, conn)
     ctx = Context(
         inventory=inventory,
         connection=conn,
@@ -71,24 +82,39 @@ def analyse_connection(inventory: Inventory, name: str) -> ConnectionReport:
         vpc=vpc,
         subnet=subnet,
         groups=groups,
-        missing_group_ids=tuple(g for g in conn.security_group_ids if g not in network.security_groups),
+        missing_group_ids=tuple(g for g in conn.security_group_ids if g not in inventory.network.security_groups),
         paths={},
-        required=required,
+        required=required_services(inventory, conn, consumers),
     )
-    paths = {key: _trace(ctx, Service(key, inventory.region)) for key in required} if conn.subnet_id else {}
-    ctx = replace(ctx, paths=paths)
-    findings = sorted(_run_checks(ctx), key=lambda f: (SEVERITY_ORDER[f.severity], f.check, f.resource))
+    if not conn.subnet_id:
+        return ctx
+    return replace(ctx, paths={key: _trace(ctx, Service(key, inventory.region)) for key in ctx.required})
+
+
+def report(ctx: Context) -> ConnectionReport:
+    conn, subnet, groups = ctx.connection, ctx.subnet, ctx.groups
+    findings = sorted(_run_checks(ctx), key=sort_key)
     failures = predicted_failures(findings)
     return ConnectionReport(
-        region=inventory.region,
+        region=ctx.region,
         connection=conn,
-        vpc_id=vpc_id,
-        consumers=consumers,
+        vpc_id=ctx.vpc.id if ctx.vpc else (subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)),
+        consumers=ctx.consumers,
         verdict=_verdict(ctx, findings, failures),
-        paths=tuple(paths.values()),
+        paths=tuple(ctx.paths.values()),
         findings=tuple(findings),
         predicted_failures=tuple(failures),
     )
+
+
+def analyse_connection(
+    inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None
+) -> ConnectionReport:
+    return report(connection_context(inventory, name, consumers))
+
+
+def sort_key(finding: Finding) -> tuple[int, str, str]:
+    return (SEVERITY_ORDER[finding.severity], finding.check, finding.resource)
 
 
 def _trace(ctx: Context, service: Service) -> PathResult:
@@ -111,9 +137,9 @@ def _trace(ctx: Context, service: Service) -> PathResult:
     )
 
 
-def _run_checks(ctx: Context) -> list[Finding]:
+def run_checks(checks: Sequence[Check[C]], ctx: C, resource: str) -> list[Finding]:
     findings: list[Finding] = []
-    for check in REGISTRY:
+    for check in checks:
         try:
             findings.extend(check.findings(ctx))
         except Exception as exc:  # a broken check is reported, never fatal to the run
@@ -121,11 +147,16 @@ def _run_checks(ctx: Context) -> list[Finding]:
                 Finding(
                     check.id,
                     "warning",
-                    ctx.connection.name,
+                    resource,
                     f"check {check.id} could not run: {type(exc).__name__}: {exc}",
                     "report this as a glue-netcheck bug",
                 )
             )
+    return findings
+
+
+def _run_checks(ctx: Context) -> list[Finding]:
+    findings = run_checks(REGISTRY, ctx, ctx.connection.name)
     if not ctx.connection.subnet_id:
         findings.append(
             Finding(

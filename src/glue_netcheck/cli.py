@@ -7,17 +7,18 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from glue_netcheck import __version__
 from glue_netcheck.analysis import ConnectionNotFound, ConnectionReport, analyse_connection
-from glue_netcheck.checks import BY_ID, REGISTRY
+from glue_netcheck.checks import ALL, BY_ID
 from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.consumer_analysis import ConsumerNotFound, ConsumerReport, analyse_consumer
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.build import ModelError, build_inventory
-from glue_netcheck.model.glue import Inventory
+from glue_netcheck.model.glue import ConsumerKind, Inventory
 from glue_netcheck.report import json_report, markdown, sarif, text
 
 app = typer.Typer(
@@ -73,8 +74,18 @@ def render(reports: Sequence[ConnectionReport], fmt: Format, color: bool | None,
         return markdown.render(reports)
     if fmt is Format.sarif:
         return sarif.render(reports)
-    use_color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") if color is None else color
-    return text.render(reports, color=use_color)
+    return text.render(reports, color=_use_color(color))
+
+
+def _use_color(color: bool | None) -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") if color is None else color
+
+
+def _build(region: str, raw: dict[str, Any]) -> Inventory:
+    try:
+        return build_inventory(region, raw)
+    except ModelError as exc:
+        raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
 
 
 def worst_exit(reports: Sequence[ConnectionReport]) -> int:
@@ -107,11 +118,7 @@ def _live_inventory(region: str | None, profile: str | None, name: str) -> Inven
     from glue_netcheck.collect import aws  # boto3 is imported only when AWS is called
 
     reader = aws.AwsReader(region=region, profile=profile)
-    raw = aws.collect_connection(reader, name)
-    try:
-        return build_inventory(reader.region, raw)
-    except ModelError as exc:
-        raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
+    return _build(reader.region, aws.collect_connection(reader, name))
 
 
 def _run(body: Callable[[], int]) -> None:
@@ -158,6 +165,75 @@ def connection(
     _run(body)
 
 
+def render_consumer(result: ConsumerReport, fmt: Format, color: bool | None) -> str:
+    if fmt is Format.json:
+        return json_report.render_consumer(result)
+    if fmt is Format.markdown:
+        return markdown.render_consumer(result)
+    if fmt is Format.sarif:
+        return sarif.render_consumer(result)
+    return text.render_consumer(result, color=_use_color(color))
+
+
+def _consumer_command(
+    kind: ConsumerKind,
+    name: str,
+    region: str | None,
+    profile: str | None,
+    fmt: Format,
+    output: Path | None,
+    snapshot: Path | None,
+    color: bool | None,
+) -> None:
+    def body() -> int:
+        if snapshot is not None:
+            inventories = snapshots.load(snapshot)
+            inventory = _pick_region(
+                inventories, region, f"snapshot {snapshot}", lambda inv: inv.consumer(kind, name) is not None
+            )
+        else:
+            from glue_netcheck.collect import aws
+
+            reader = aws.AwsReader(region=region, profile=profile)
+            inventory = _build(reader.region, aws.collect_consumer(reader, kind, name))
+        try:
+            result = analyse_consumer(inventory, kind, name)
+        except ConsumerNotFound:
+            fail(f"Glue {kind} {name!r} not found in {inventory.region}")
+        emit(render_consumer(result, fmt, color), output)
+        return EXIT_FOR_VERDICT[result.verdict]
+
+    _run(body)
+
+
+@app.command()
+def job(
+    name: Annotated[str, typer.Argument(help="Glue job name")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+    color: ColorOpt = None,  # type: ignore[assignment]
+) -> None:
+    """Analyse one job: each of its connections, plus its security configuration and KMS keys."""
+    _consumer_command("job", name, region, profile, fmt, output, snapshot, color)
+
+
+@app.command()
+def crawler(
+    name: Annotated[str, typer.Argument(help="Glue crawler name")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+    color: ColorOpt = None,  # type: ignore[assignment]
+) -> None:
+    """Analyse one crawler: each of its connections, plus its security configuration and KMS keys."""
+    _consumer_command("crawler", name, region, profile, fmt, output, snapshot, color)
+
+
 @app.command()
 def scan(
     region: RegionOpt = None,
@@ -191,11 +267,7 @@ def _live_scan_inventory(region: str | None, profile: str | None) -> Inventory:
     from glue_netcheck.collect import aws
 
     reader = aws.AwsReader(region=region, profile=profile)
-    raw = aws.collect_region(reader)
-    try:
-        return build_inventory(reader.region, raw)
-    except ModelError as exc:
-        raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
+    return _build(reader.region, aws.collect_region(reader))
 
 
 @app.command("snapshot")
@@ -225,8 +297,8 @@ def snapshot_command(
 @app.command("checks")
 def list_checks() -> None:
     """List every check: id, severity, title."""
-    width = max(len(c.id) for c in REGISTRY)
-    for check in REGISTRY:
+    width = max(len(c.id) for c in ALL)
+    for check in ALL:
         typer.echo(f"{check.id:<{width}}  {check.severity:<7}  {check.title}")
 
 

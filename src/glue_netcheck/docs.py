@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glue_netcheck.checks import REGISTRY
+from glue_netcheck.checks import ALL
 from glue_netcheck.checks.base import SECTIONS
 
 
@@ -15,10 +15,10 @@ def checks_markdown() -> str:
         "",
         "| id | severity | title |",
         "|---|---|---|",
-        *(f"| [`{c.id}`](#{c.id}) | {c.severity} | {c.title} |" for c in REGISTRY),
+        *(f"| [`{c.id}`](#{c.id}) | {c.severity} | {c.title} |" for c in ALL),
         "",
     ]
-    for check in REGISTRY:
+    for check in ALL:
         lines += [f"## {check.id}", "", f"*{check.title}* — default severity **{check.severity}**", ""]
         for block in check.doc.split("\n\n"):
             heading, _, body = block.partition("\n")

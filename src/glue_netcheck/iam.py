@@ -20,10 +20,14 @@ ACTIONS: tuple[str, ...] = (
     "ec2:GetManagedPrefixListEntries",
     "glue:GetConnection",
     "glue:GetConnections",
+    "glue:GetCrawler",
     "glue:GetCrawlers",
     "glue:GetDataCatalogEncryptionSettings",
+    "glue:GetJob",
     "glue:GetJobs",
     "glue:GetSecurityConfigurations",
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
 )
 
 

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from glue_netcheck.checks import (
     availability_zone,
+    consumer_connections,
     custom_dns,
     egress,
     endpoint_private_dns,
     endpoint_security_group,
     free_ips,
+    kms_key_policy,
+    kms_key_region,
+    kms_key_state,
     resources_exist,
+    security_configuration,
     self_reference,
     service_paths,
     vpc_dns,
 )
-from glue_netcheck.checks.base import Check, Context
+from glue_netcheck.checks.base import AnyCheck, Check, ConsumerContext, Context
 
-REGISTRY: tuple[Check, ...] = (
+# Checks of one connection (its network), run by `connection`, `scan`, `job`, `crawler`.
+REGISTRY: tuple[Check[Context], ...] = (
     resources_exist.CHECK,
     availability_zone.CHECK,
     self_reference.CHECK,
@@ -29,7 +35,17 @@ REGISTRY: tuple[Check, ...] = (
     *endpoint_security_group.CHECKS,
 )
 
-BY_ID: dict[str, Check] = {c.id: c for c in REGISTRY}
-assert len(BY_ID) == len(REGISTRY), "duplicate check id"
+# Checks of a job or crawler itself (security configuration, KMS keys), run by `job`, `crawler`.
+CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
+    consumer_connections.CHECK,
+    security_configuration.CHECK,
+    kms_key_state.CHECK,
+    kms_key_policy.CHECK,
+    kms_key_region.CHECK,
+)
 
-__all__ = ["BY_ID", "REGISTRY", "Check", "Context"]
+ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)
+BY_ID: dict[str, AnyCheck] = {c.id: c for c in ALL}
+assert len(BY_ID) == len(ALL), "duplicate check id"
+
+__all__ = ["ALL", "BY_ID", "CONSUMER_REGISTRY", "REGISTRY", "Check", "ConsumerContext", "Context"]

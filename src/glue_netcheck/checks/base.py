@@ -10,9 +10,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from glue_netcheck.findings import Finding, Severity
-from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
+from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory, KmsKey, SecurityConfiguration
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.net.paths import Source
 from glue_netcheck.net.trace import PathResult
@@ -56,11 +57,45 @@ class Context:
 
 
 @dataclass(frozen=True)
-class Check:
+class ConsumerContext:
+    """What a job's or crawler's own checks look at: its configuration, keys, connections."""
+
+    inventory: Inventory
+    consumer: Consumer
+    configuration: SecurityConfiguration | None
+    connections: tuple[Context, ...]  # one per connection that exists, in the consumer's order
+    missing_connections: tuple[str, ...]
+
+    @property
+    def region(self) -> str:
+        return self.inventory.region
+
+    def key_uses(self) -> dict[str, list[str]]:
+        """KMS key reference -> what it encrypts for this consumer (s3, cloudwatch, bookmarks, catalog)."""
+        uses = self.configuration.keys() if self.configuration else {}
+        catalog = self.inventory.catalog_encryption
+        if catalog is not None:
+            for key in (
+                catalog.at_rest_key if catalog.at_rest_mode.startswith("SSE-KMS") else None,
+                catalog.password_key if catalog.passwords_encrypted else None,
+            ):
+                if key:
+                    uses.setdefault(key, []).append("catalog")
+        return uses
+
+    def key(self, reference: str) -> KmsKey | None:
+        return self.inventory.kms_keys.get(reference)
+
+
+C = TypeVar("C", Context, ConsumerContext)
+
+
+@dataclass(frozen=True)
+class Check(Generic[C]):
     id: str
     title: str
     severity: Severity
-    run: Callable[[Context], Iterable[Finding]]
+    run: Callable[[C], Iterable[Finding]]
     doc: str
 
     def __post_init__(self) -> None:
@@ -70,14 +105,17 @@ class Check:
             raise ValueError(f"check {self.id}: its page needs the sections {', '.join(SECTIONS)}, in order")
         object.__setattr__(self, "doc", page)
 
-    def findings(self, ctx: Context) -> list[Finding]:
+    def findings(self, ctx: C) -> list[Finding]:
         return list(self.run(ctx))
 
 
-def check(id: str, title: str, severity: Severity) -> Callable[[Callable[[Context], Iterable[Finding]]], Check]:
+def check(id: str, title: str, severity: Severity) -> Callable[[Callable[[C], Iterable[Finding]]], Check[C]]:
     """Decorator: a module-level function with a runbook docstring becomes a Check value."""
 
-    def wrap(fn: Callable[[Context], Iterable[Finding]]) -> Check:
+    def wrap(fn: Callable[[C], Iterable[Finding]]) -> Check[C]:
         return Check(id=id, title=title, severity=severity, run=fn, doc=fn.__doc__ or "")
 
     return wrap
+
+
+AnyCheck = Check[Any]

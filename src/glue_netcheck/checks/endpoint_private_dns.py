@@ -30,7 +30,7 @@ https://docs.aws.amazon.com/glue/latest/dg/encryption-vpc-kms.html
 """
 
 
-def make(key: str) -> Check:
+def make(key: str) -> Check[Context]:
     check_id = f"{key}-endpoint-private-dns"
 
     def run(ctx: Context) -> Iterator[Finding]:

@@ -31,7 +31,7 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.htm
 """
 
 
-def make(key: str) -> Check:
+def make(key: str) -> Check[Context]:
     check_id = f"{key}-endpoint-security-group"
 
     def run(ctx: Context) -> Iterator[Finding]:

@@ -36,7 +36,7 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.htm
 """
 
 
-def make(key: str) -> Check:
+def make(key: str) -> Check[Context]:
     check_id = f"{key}-reachable"
 
     def run(ctx: Context) -> Iterator[Finding]:

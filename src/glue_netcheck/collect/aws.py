@@ -64,12 +64,13 @@ class AwsReader:
         self._session = session
         self._clients: dict[str, Any] = {}
 
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
-            client = self._session.client(service, config=_CONFIG)
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = f"{service}@{region or self.region}"
+        if key not in self._clients:
+            client = self._session.client(service, region_name=region or self.region, config=_CONFIG)
             client.meta.events.register("before-call.*.*", self._guard)
-            self._clients[service] = client
-        return self._clients[service]
+            self._clients[key] = client
+        return self._clients[key]
 
     def _guard(self, model: Any, **_: Any) -> None:
         if not READ_ONLY.match(model.name):
@@ -87,9 +88,9 @@ class AwsReader:
                 return items
             return list(getattr(client, operation)(**params).get(key, []))
 
-    def one(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
+    def one(self, service: str, operation: str, region: str | None = None, **params: Any) -> dict[str, Any]:
         with _translated(f"{service}:{_camel(operation)}"):
-            response = dict(getattr(self.client(service), operation)(**params))
+            response = dict(getattr(self.client(service, region), operation)(**params))
         response.pop("ResponseMetadata", None)
         return response
 
@@ -132,7 +133,7 @@ def _vpc_filter(vpc_ids: Iterable[str], name: str = "vpc-id") -> list[dict[str, 
 # --- what the analysis needs ------------------------------------------------------------------
 
 
-def collect_glue(reader: AwsReader, connection_names: list[str] | None) -> dict[str, Any]:
+def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_ok: bool = False) -> dict[str, Any]:
     """Connections (named ones, or all), every job and crawler, security configurations, and
     the Data Catalog's encryption settings: they decide whether KMS is required."""
     if connection_names is None:
@@ -143,6 +144,8 @@ def collect_glue(reader: AwsReader, connection_names: list[str] | None) -> dict[
             try:
                 connections.append(reader.one("glue", "get_connection", Name=name, HidePassword=True)["Connection"])
             except NotFound:
+                if missing_ok:  # a job naming a deleted connection: the analysis reports it
+                    continue
                 raise NotFound(
                     f"Glue connection {name!r} not found in {reader.region}: check the name and --region"
                 ) from None
@@ -261,6 +264,90 @@ def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
 
 
 def collect_region(reader: AwsReader) -> dict[str, Any]:
-    """One region's raw data for every connection in it (shared describes per VPC)."""
+    """One region's raw data for every connection, job and crawler in it (shared describes per
+    VPC), and every KMS key a security configuration or the catalog names."""
     glue = collect_glue(reader, None)
-    return {"glue": glue, "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]))}
+    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
+    for config in glue["SecurityConfigurations"]:
+        keys |= set(_configuration_keys(config))
+    return {
+        "glue": glue,
+        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
+        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
+    }
+
+
+def _consumer_connections(raw: dict[str, Any], kind: str) -> list[str]:
+    if kind == "job":
+        return list((raw.get("Connections") or {}).get("Connections") or [])
+    names = [
+        t["ConnectionName"]
+        for targets in (raw.get("Targets") or {}).values()
+        for t in targets or ()
+        if isinstance(t, dict) and t.get("ConnectionName")
+    ]
+    return list(dict.fromkeys(names))
+
+
+def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
+    """One region's raw data for a job or crawler: its connections' networks, every security
+    configuration, the catalog's encryption settings, and the KMS keys they name."""
+    operation, params, key = (
+        ("get_job", {"JobName": name}, "Job") if kind == "job" else ("get_crawler", {"Name": name}, "Crawler")
+    )
+    try:
+        consumer = reader.one("glue", operation, **params)[key]
+    except NotFound:
+        raise NotFound(f"Glue {kind} {name!r} not found in {reader.region}: check the name and --region") from None
+    glue = collect_glue(reader, _consumer_connections(consumer, kind), missing_ok=True)
+    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
+    config_name = consumer.get("SecurityConfiguration" if kind == "job" else "CrawlerSecurityConfiguration")
+    for config in glue["SecurityConfigurations"]:
+        if config.get("Name") == config_name:
+            keys |= set(_configuration_keys(config))
+    return {
+        "glue": glue,
+        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
+        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
+    }
+
+
+def _catalog_keys(settings: dict[str, Any]) -> list[str]:
+    at_rest = settings.get("EncryptionAtRest") or {}
+    passwords = settings.get("ConnectionPasswordEncryption") or {}
+    keys = []
+    if str(at_rest.get("CatalogEncryptionMode", "")).startswith("SSE-KMS") and at_rest.get("SseAwsKmsKeyId"):
+        keys.append(at_rest["SseAwsKmsKeyId"])
+    if passwords.get("ReturnConnectionPasswordEncrypted") and passwords.get("AwsKmsKeyId"):
+        keys.append(passwords["AwsKmsKeyId"])
+    return keys
+
+
+def _configuration_keys(config: dict[str, Any]) -> list[str]:
+    encryption = config.get("EncryptionConfiguration") or {}
+    parts = [
+        *(encryption.get("S3Encryption") or []),
+        encryption.get("CloudWatchEncryption") or {},
+        encryption.get("JobBookmarksEncryption") or {},
+    ]
+    return [p["KmsKeyArn"] for p in parts if p.get("KmsKeyArn")]
+
+
+def read_key(reader: AwsReader, reference: str) -> dict[str, Any]:
+    """DescribeKey and GetKeyPolicy in the key's own region. A key that cannot be read is
+    recorded with the error code, never raised: the analysis reports it."""
+    from glue_netcheck.model.glue import key_region
+
+    region = key_region(reference, reader.region)
+    entry: dict[str, Any] = {"KeyId": reference}
+    try:
+        entry["KeyMetadata"] = reader.one("kms", "describe_key", region=region, KeyId=reference)["KeyMetadata"]
+        entry["Policy"] = reader.one(
+            "kms", "get_key_policy", region=region, KeyId=entry["KeyMetadata"]["Arn"], PolicyName="default"
+        )["Policy"]
+    except AnalysisError as exc:
+        entry["Error"] = {
+            "Code": "NotFoundException" if "NotFoundException" in str(exc) else "Unreadable",
+            "Message": str(exc),
+        }
+    return entry

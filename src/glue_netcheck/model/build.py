@@ -17,7 +17,9 @@ from glue_netcheck.model.glue import (
     Consumer,
     GlueConnection,
     Inventory,
+    KmsKey,
     SecurityConfiguration,
+    key_region,
 )
 from glue_netcheck.model.network import (
     DhcpOptions,
@@ -60,6 +62,7 @@ def build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
 def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
     ec2 = _mapping(raw.get("ec2", {}), "ec2")
     glue = _mapping(raw.get("glue", {}), "glue")
+    kms = _mapping(raw.get("kms", {}), "kms")
     network = build_network(region, ec2)
     catalog_raw = glue.get("DataCatalogEncryptionSettings", {})
     return Inventory(
@@ -70,6 +73,7 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
             s.name: s for s in map(_security_configuration, _list(glue, "SecurityConfigurations"))
         },
         catalog_encryption=None if catalog_raw is None else _catalog(_mapping(catalog_raw, "catalog")),
+        kms_keys={k.reference: k for k in (_kms_key(raw_key, region) for raw_key in _list(kms, "Keys"))},
     )
 
 
@@ -393,6 +397,21 @@ def _catalog(raw: Mapping[str, Any]) -> CatalogEncryption:
         at_rest_key=at_rest.get("SseAwsKmsKeyId"),
         passwords_encrypted=bool(passwords.get("ReturnConnectionPasswordEncrypted")),
         password_key=passwords.get("AwsKmsKeyId"),
+    )
+
+
+def _kms_key(raw: Mapping[str, Any], region: str) -> KmsKey:
+    reference = _str(raw, "KeyId")
+    metadata = _mapping(raw.get("KeyMetadata") or {}, "KeyMetadata")
+    error = _mapping(raw.get("Error") or {}, "Error")
+    policy = raw.get("Policy")
+    return KmsKey(
+        reference=reference,
+        region=key_region(metadata.get("Arn") or reference, region),
+        state=metadata.get("KeyState"),
+        policy=policy if isinstance(policy, str) else None,
+        error=str(error["Code"]) if error.get("Code") else None,
+        arn=metadata.get("Arn"),
     )
 
 

@@ -53,6 +53,18 @@ class SecurityConfiguration:
     bookmarks_mode: str = "DISABLED"
     bookmarks_key: str | None = None
 
+    def keys(self) -> dict[str, list[str]]:
+        """KMS key reference -> what this configuration encrypts with it (s3, cloudwatch, bookmarks)."""
+        uses: dict[str, list[str]] = {}
+        for use, on, key in (
+            ("s3", self.s3_mode == "SSE-KMS", self.s3_key),
+            ("cloudwatch", self.cloudwatch_mode == "SSE-KMS", self.cloudwatch_key),
+            ("bookmarks", self.bookmarks_mode == "CSE-KMS", self.bookmarks_key),
+        ):
+            if on and key:
+                uses.setdefault(key, []).append(use)
+        return uses
+
     @property
     def uses_kms(self) -> bool:
         return self.s3_mode == "SSE-KMS" or self.cloudwatch_mode == "SSE-KMS" or self.bookmarks_mode == "CSE-KMS"
@@ -70,6 +82,30 @@ class CatalogEncryption:
         return self.at_rest_mode.startswith("SSE-KMS") or self.passwords_encrypted
 
 
+@dataclass(frozen=True, slots=True)
+class KmsKey:
+    """A KMS key as a job or the catalog references it (ARN, alias or id)."""
+
+    reference: str
+    region: str
+    state: str | None  # Enabled, Disabled, PendingDeletion, PendingImport…; None when unreadable
+    policy: str | None = None  # the key policy document (JSON text)
+    error: str | None = None  # why the key could not be read: "NotFoundException", "AccessDenied…"
+    arn: str | None = None
+
+    @property
+    def account(self) -> str | None:
+        arn = self.arn or self.reference
+        parts = arn.split(":")
+        return parts[4] if arn.startswith("arn:") and len(parts) > 4 else None
+
+
+def key_region(reference: str, default: str) -> str:
+    """The region a key reference points at: the ARN's, else the caller's."""
+    parts = reference.split(":")
+    return parts[3] if reference.startswith("arn:") and len(parts) > 3 and parts[3] else default
+
+
 @dataclass(frozen=True)
 class Inventory:
     """One region's model: the network plus the Glue resources that decide what it must reach."""
@@ -80,10 +116,14 @@ class Inventory:
     security_configurations: Mapping[str, SecurityConfiguration] = field(default_factory=dict)
     # None when the settings could not be read: KMS is then assumed required (worst case).
     catalog_encryption: CatalogEncryption | None = field(default_factory=CatalogEncryption)
+    kms_keys: Mapping[str, KmsKey] = field(default_factory=dict)
 
     @property
     def region(self) -> str:
         return self.network.region
+
+    def consumer(self, kind: ConsumerKind, name: str) -> Consumer | None:
+        return next((c for c in self.consumers if c.kind == kind and c.name == name), None)
 
     def consumers_of(self, connection: str) -> tuple[Consumer, ...]:
         return self._consumers_by_connection.get(connection, ())

@@ -9,6 +9,7 @@ from typing import Any
 
 from glue_netcheck import __version__
 from glue_netcheck.analysis import ConnectionReport
+from glue_netcheck.consumer_analysis import ConsumerReport
 from glue_netcheck.findings import Finding
 from glue_netcheck.net.trace import PathResult
 
@@ -84,6 +85,29 @@ def summary(reports: Sequence[ConnectionReport]) -> dict[str, Any]:
         "by_verdict": dict(sorted(Counter(r.verdict for r in reports).items())),
         "by_failure": dict(sorted(Counter(code for r in reports for code in r.predicted_failures).items())),
     }
+
+
+def consumer_dict(result: ConsumerReport) -> dict[str, Any]:
+    consumer = result.consumer
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "glue-netcheck", "version": __version__},
+        "region": result.region,
+        "consumer": {
+            "kind": consumer.kind,
+            "name": consumer.name,
+            "role": consumer.role,
+            "security_configuration": consumer.security_configuration,
+        },
+        "connections": [report_dict(r) for r in result.connections],
+        "findings": [finding_dict(f) for f in result.findings],
+        "verdict": result.verdict,
+        "predicted_failures": list(result.predicted_failures),
+    }
+
+
+def render_consumer(result: ConsumerReport) -> str:
+    return json.dumps(consumer_dict(result), indent=2) + "\n"
 
 
 def render_many(reports: Sequence[ConnectionReport]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from glue_netcheck.analysis import ConnectionReport
+from glue_netcheck.consumer_analysis import ConsumerReport
+from glue_netcheck.findings import Finding
 from glue_netcheck.net.trace import PathResult
 
 ICON = {"allow": "✅ allow", "deny": "⛔ deny", "unknown": "❔ unknown", "info": "ℹ️ info"}
@@ -40,6 +42,17 @@ def mermaid(path: PathResult) -> str:
     return "\n".join(lines)
 
 
+def _findings(findings: Sequence[Finding]) -> list[str]:
+    out = []
+    for f in findings:
+        out.append(f"- **{f.severity}** `{f.check}` on `{f.resource}`: {_cell(f.message)}")
+        if f.predicts:
+            out.append(f"  - Glue will fail: {', '.join(f'`{c}`' for c in f.predicts)}")
+        if f.remediation:
+            out.append(f"  - Fix: `{f.remediation}`")
+    return out
+
+
 def _one(report: ConnectionReport) -> list[str]:
     conn = report.connection
     out = [
@@ -72,14 +85,27 @@ def _one(report: ConnectionReport) -> list[str]:
     out += ["### Findings", ""]
     if not report.findings:
         out.append("None.")
-    for f in report.findings:
-        out.append(f"- **{f.severity}** `{f.check}` on `{f.resource}`: {_cell(f.message)}")
-        if f.predicts:
-            out.append(f"  - Glue will fail: {', '.join(f'`{c}`' for c in f.predicts)}")
-        if f.remediation:
-            out.append(f"  - Fix: `{f.remediation}`")
-    out.append("")
+    out += [*_findings(report.findings), ""]
     return out
+
+
+def render_consumer(result: ConsumerReport) -> str:
+    consumer = result.consumer
+    lines = [
+        f"# Glue {consumer.kind} `{consumer.name}`: **{result.verdict.upper()}**",
+        "",
+        f"- Region: `{result.region}`, role `{consumer.role}`, security configuration "
+        f"`{consumer.security_configuration or 'none'}`",
+        f"- Predicted failures: {', '.join(f'`{c}`' for c in result.predicted_failures) or 'none'}",
+        "",
+        f"## {consumer.kind.capitalize()} findings",
+        "",
+        *(_findings(result.findings) or ["None."]),
+        "",
+    ]
+    for report in result.connections:
+        lines += _one(report)
+    return "\n".join(lines) + "\n"
 
 
 def render(reports: Sequence[ConnectionReport]) -> str:

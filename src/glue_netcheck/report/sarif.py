@@ -8,7 +8,9 @@ from typing import Any
 
 from glue_netcheck import __version__
 from glue_netcheck.analysis import ConnectionReport
-from glue_netcheck.checks import REGISTRY
+from glue_netcheck.checks import ALL
+from glue_netcheck.consumer_analysis import ConsumerReport
+from glue_netcheck.findings import Finding
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/glue-netcheck/glue-netcheck/blob/main/docs/checks.md"
@@ -25,12 +27,22 @@ def _rules() -> list[dict[str, Any]]:
             "helpUri": f"{DOCS}#{check.id}",
             "defaultConfiguration": {"level": LEVEL[check.severity]},
         }
-        for check in REGISTRY
+        for check in ALL
     ]
 
 
 def render(reports: Sequence[ConnectionReport]) -> str:
-    index = {check.id: i for i, check in enumerate(REGISTRY)}
+    return _document([(r.region, r.connection.name, f) for r in reports for f in r.findings])
+
+
+def render_consumer(result: ConsumerReport) -> str:
+    scope = f"{result.consumer.kind}/{result.consumer.name}"
+    own = [(result.region, scope, f) for f in result.findings]
+    return _document(own + [(r.region, r.connection.name, f) for r in result.connections for f in r.findings])
+
+
+def _document(findings: Sequence[tuple[str, str, Finding]]) -> str:
+    index = {check.id: i for i, check in enumerate(ALL)}
     results = [
         {
             "ruleId": f.check,
@@ -43,15 +55,14 @@ def render(reports: Sequence[ConnectionReport]) -> str:
                         {
                             "name": f.resource,
                             "kind": "resource",
-                            "fullyQualifiedName": f"{r.region}/{r.connection.name}/{f.resource}",
+                            "fullyQualifiedName": f"{region}/{scope}/{f.resource}",
                         },
                     ],
                 }
             ],
-            "properties": {"connection": r.connection.name, "region": r.region, "predicts": list(f.predicts)},
+            "properties": {"scope": scope, "region": region, "predicts": list(f.predicts)},
         }
-        for r in reports
-        for f in r.findings
+        for region, scope, f in findings
     ]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from glue_netcheck.analysis import ConnectionReport
-from glue_netcheck.findings import SEVERITY_ORDER
+from glue_netcheck.consumer_analysis import ConsumerReport
+from glue_netcheck.findings import SEVERITY_ORDER, Finding
 from glue_netcheck.net.trace import PathResult
 
 VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "unknown": "bold magenta"}
@@ -77,7 +78,11 @@ def _render_one(console: Console, report: ConnectionReport) -> None:
     console.print()
     if not report.findings:
         console.print(Text("No findings.", style="green"))
-    for finding in sorted(report.findings, key=lambda f: SEVERITY_ORDER[f.severity]):
+    _findings(console, report.findings)
+
+
+def _findings(console: Console, findings: Sequence[Finding]) -> None:
+    for finding in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
         header = Text(f"{finding.severity.upper()} ", style=SEVERITY_STYLE[finding.severity])
         header.append(f"{finding.check} on {finding.resource}", style="bold")
         console.print(header)
@@ -95,6 +100,31 @@ def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: i
         if index:
             console.rule()
         _render_one(console, report)
+    return _text(console)
+
+
+def render_consumer(result: ConsumerReport, *, color: bool = False, width: int = 100) -> str:
+    console = _console(color, width)
+    consumer = result.consumer
+    headline = Text(f"{result.verdict.upper()}", style=VERDICT_STYLE[result.verdict])
+    headline.append(f"  Glue {consumer.kind} {consumer.name} ({result.region})", style="bold")
+    console.print(headline)
+    if result.predicted_failures:
+        console.print(Text(f"Glue will fail with: {', '.join(result.predicted_failures)}", style="red"))
+    console.print(
+        f"role: {consumer.role or 'unknown'}; security configuration: {consumer.security_configuration or 'none'}"
+    )
+    names = ", ".join(r.connection.name for r in result.connections) or "none"
+    console.print(f"connections: {names}")
+    console.print()
+    _findings(console, result.findings)
+    for report in result.connections:
+        console.rule()
+        _render_one(console, report)
+    return _text(console)
+
+
+def _text(console: Console) -> str:
     output = str(console.file.getvalue())  # type: ignore[attr-defined]
     # rich pads table cells and padded blocks to the full width; nobody wants that in a ticket.
     return "".join(line.rstrip() + "\n" for line in output.splitlines())

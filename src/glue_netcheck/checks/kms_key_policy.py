@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from glue_netcheck import kms_policy
+from glue_netcheck.checks.base import ConsumerContext, check
+from glue_netcheck.findings import Finding
+from glue_netcheck.model.glue import KmsKey
+
+ID = "kms-key-policy"
+
+
+@check(ID, "The key policy lets the role, and CloudWatch Logs, use the key", "error")
+def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+    """
+    What it checks
+    Each readable key policy: the role passed to the job or crawler is allowed the KMS actions
+    its uses need (kms:GenerateDataKey and kms:Decrypt; kms:Encrypt for bookmarks and the
+    catalog), directly or through the account root (then the role's IAM policies decide); for
+    CloudWatch Logs encryption, the service principal `logs.<region>.amazonaws.com` is allowed
+    kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*.
+    Explicit Deny statements win; statements with conditions are reported as undecidable.
+
+    How Glue fails
+    AccessDeniedException on encrypt or decrypt: the job fails writing encrypted output or
+    reading bookmarks, and with CloudWatch encryption the log group cannot be written
+    ("The specified KMS key does not exist or is not allowed to be used").
+
+    Remediation
+    Add a statement to the key policy (`aws kms put-key-policy --key-id … --policy-name default
+    --policy file://policy.json`); the finding prints the exact statement to add.
+
+    References
+    https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    """
+    for reference, uses in sorted(ctx.key_uses().items()):
+        key = ctx.key(reference)
+        if key is None or key.state is None or key.policy is None:
+            continue
+        wanted: list[tuple[kms_policy.Principal, tuple[str, ...]]] = []
+        if ctx.consumer.role:
+            actions = tuple(dict.fromkeys(a for use in uses for a in kms_policy.ROLE_ACTIONS[use]))
+            wanted.append((kms_policy.role_principal(ctx.consumer.role, key.account), actions))
+        if "cloudwatch" in uses:
+            wanted.append(
+                (kms_policy.Principal("service", f"logs.{ctx.region}.amazonaws.com"), kms_policy.LOGS_ACTIONS)
+            )
+        for principal, actions in wanted:
+            yield from _judge(key, principal, actions, ", ".join(uses))
+
+
+def _judge(key: KmsKey, principal: kms_policy.Principal, actions: tuple[str, ...], uses: str) -> Iterator[Finding]:
+    verdict = kms_policy.evaluate(key.policy, principal, actions)
+    ref = key.reference
+    if verdict.decision in ("none", "deny"):
+        missing = verdict.missing or actions
+        statement = {
+            "Sid": f"AllowGlue{'Logs' if principal.kind == 'service' else 'Role'}",
+            "Effect": "Allow",
+            "Principal": {"Service" if principal.kind == "service" else "AWS": principal.name},
+            "Action": list(missing)
+            if principal.kind == "role"
+            else ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Resource": "*",
+        }
+        fix = (
+            f"add to the key policy of {ref} (aws kms get-key-policy --key-id {ref} --policy-name default, "
+            f"append, then aws kms put-key-policy --key-id {ref} --policy-name default --policy file://policy.json): "
+            f"{json.dumps(statement)}"
+        )
+        if verdict.decision == "deny":
+            fix = f"remove or narrow the Deny statement in the key policy of {ref}; {fix}"
+        yield Finding(ID, "error", ref, f"key policy of {ref} ({uses}): {verdict.detail}", fix, ("kms-access-denied",))
+    elif verdict.decision == "undecidable":
+        yield Finding(
+            ID,
+            "warning",
+            ref,
+            f"key policy of {ref} ({uses}) for {principal}: {verdict.detail}",
+            f"verify the condition admits {principal}: aws kms get-key-policy --key-id {ref} --policy-name default",
+        )
+    elif verdict.decision == "iam":
+        yield Finding(
+            ID,
+            "info",
+            ref,
+            f"key policy of {ref} ({uses}): {verdict.detail}",
+            f"make sure {principal}'s IAM policies allow {', '.join(actions)} on {ref}",
+        )

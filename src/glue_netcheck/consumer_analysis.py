@@ -1,0 +1,62 @@
+"""Analyse a job or crawler: each of its connections (for its needs only), plus its own
+security configuration and KMS keys. Pure; the CLI does the I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from glue_netcheck.analysis import ConnectionReport, connection_context, report, run_checks, sort_key
+from glue_netcheck.checks import CONSUMER_REGISTRY, ConsumerContext
+from glue_netcheck.findings import Finding
+from glue_netcheck.model.glue import Consumer, ConsumerKind, Inventory
+from glue_netcheck.predict import predicted_failures
+
+
+class ConsumerNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ConsumerReport:
+    region: str
+    consumer: Consumer
+    connections: tuple[ConnectionReport, ...]
+    findings: tuple[Finding, ...]  # the consumer's own
+    verdict: str
+    predicted_failures: tuple[str, ...]  # everything, connections included
+
+
+def analyse_consumer(inventory: Inventory, kind: ConsumerKind, name: str) -> ConsumerReport:
+    consumer = inventory.consumer(kind, name)
+    if consumer is None:
+        raise ConsumerNotFound(f"{kind} {name}")
+    present = [c for c in consumer.connections if c in inventory.connections]
+    contexts = tuple(connection_context(inventory, c, (consumer,)) for c in present)
+    ctx = ConsumerContext(
+        inventory=inventory,
+        consumer=consumer,
+        configuration=inventory.security_configurations.get(consumer.security_configuration or ""),
+        connections=contexts,
+        missing_connections=tuple(c for c in consumer.connections if c not in inventory.connections),
+    )
+    reports = tuple(report(c) for c in contexts)
+    findings = sorted(run_checks(CONSUMER_REGISTRY, ctx, consumer.name), key=sort_key)
+    failures = predicted_failures([*findings, *(f for r in reports for f in r.findings)])
+    return ConsumerReport(
+        region=inventory.region,
+        consumer=consumer,
+        connections=reports,
+        findings=tuple(findings),
+        verdict=_verdict(reports, findings, failures),
+        predicted_failures=tuple(failures),
+    )
+
+
+def _verdict(reports: tuple[ConnectionReport, ...], findings: list[Finding], failures: list[str]) -> str:
+    if failures:
+        return "fail"
+    if any(r.verdict == "unknown" for r in reports):
+        return "unknown"
+    if any(r.verdict == "warn" for r in reports) or any(f.severity in ("error", "warning") for f in findings):
+        return "warn"
+    return "pass"
