@@ -16,16 +16,16 @@ from conftest import FIXTURES, ROOT
 README = ROOT / "README.md"
 
 
-def _block(marker: str, lang: str, content: str, text: str) -> tuple[str, str]:
-    pattern = re.compile(rf"(<!-- {marker} -->\n```{lang}\n)(.*?)(```\n<!-- /)", re.S)
+def _block(marker: str, content: str, text: str) -> tuple[str, str]:
+    pattern = re.compile(rf"(<!-- {marker} -->\n)(.*?)(<!-- /)", re.S)
     match = pattern.search(text)
     assert match, f"README lacks the {marker} block"
     return match.group(2), pattern.sub(lambda m: m.group(1) + content + m.group(3), text)
 
 
-def _check(marker: str, lang: str, content: str) -> None:
+def _check(marker: str, content: str) -> None:
     text = README.read_text()
-    current, updated = _block(marker, lang, content, text)
+    current, updated = _block(marker, content, text)
     if os.environ.get("UPDATE_README"):
         README.write_text(updated)
         return
@@ -37,8 +37,18 @@ def test_sample_output_is_current() -> None:
         app, ["connection", "orders-db", "--snapshot", str(FIXTURES / "kms-private-dns-off.json"), "--no-color"]
     )
     assert result.exit_code == 1
-    _check("sample:text", "text", result.stdout)
+    _check("sample:text", f"```text\n{result.stdout}```\n")
+
+
+def test_markdown_sample_is_current() -> None:
+    result = CliRunner().invoke(
+        app,
+        ["connection", "orders-db", "--snapshot", str(FIXTURES / "kms-endpoint-sg-blocks-443.json"), "-f", "markdown"],
+    )
+    assert result.exit_code == 1
+    # One level down, so the page's headings nest under the README's section.
+    _check("sample:markdown", re.sub(r"^#", "##", result.stdout, flags=re.M))
 
 
 def test_iam_policy_is_current() -> None:
-    _check("iam:actions", "json", policy() + "\n")
+    _check("iam:actions", f"```json\n{policy()}\n```\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -19,7 +21,7 @@ from glue_netcheck.consumer_analysis import ConsumerNotFound, ConsumerReport, an
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.build import ModelError, build_inventory
 from glue_netcheck.model.glue import ConsumerKind, Inventory
-from glue_netcheck.report import json_report, markdown, sarif, text
+from glue_netcheck.report import dot, json_report, markdown, sarif, text
 
 app = typer.Typer(
     name="glue-netcheck",
@@ -37,6 +39,7 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     sarif = "sarif"
+    dot = "dot"
 
 
 RegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region (default: the boto3 chain)")]
@@ -45,6 +48,10 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically)")]
 SnapshotOpt = Annotated[
     Path | None, typer.Option("--snapshot", help="Analyse offline from a snapshot file (no AWS call)")
+]
+GraphOpt = Annotated[
+    Path | None,
+    typer.Option("--graph", help="Also draw the paths to FILE.svg or FILE.png (needs Graphviz's `dot`)"),
 ]
 ColorOpt = Annotated[
     bool, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")
@@ -74,7 +81,40 @@ def render(reports: Sequence[ConnectionReport], fmt: Format, color: bool | None,
         return markdown.render(reports)
     if fmt is Format.sarif:
         return sarif.render(reports)
-    return text.render(reports, color=_use_color(color))
+    if fmt is Format.dot:
+        return dot.render(reports)
+    return text.render(reports, color=_use_color(color), width=_width())
+
+
+def _width() -> int:
+    """The terminal's width on a terminal (rich wraps every table to it), else 100 columns."""
+    return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+
+
+def draw(reports: Sequence[ConnectionReport], graph: Path | None) -> None:
+    """Render the DOT graph with Graphviz; a missing `dot` is a warning, not a failed analysis."""
+    if graph is None:
+        return
+    fmt = graph.suffix.lstrip(".").lower()
+    if fmt not in ("svg", "png"):
+        fail(f"--graph {graph}: the file name must end in .svg or .png")
+    binary = shutil.which("dot")
+    if binary is None:
+        typer.echo(
+            f"glue-netcheck: warning: --graph {graph} not drawn: Graphviz's `dot` is not on PATH "
+            "(install graphviz, or use --format dot / --format markdown)",
+            err=True,
+        )
+        return
+    try:
+        drawn = subprocess.run(
+            [binary, f"-T{fmt}"], input=dot.render(reports).encode(), capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        fail(f"--graph {graph}: Graphviz failed: {exc}")
+    if drawn.returncode != 0:
+        fail(f"--graph {graph}: Graphviz failed: {drawn.stderr.decode(errors='replace').strip()[:200]}")
+    snapshots.write_atomic_bytes(graph, drawn.stdout)
 
 
 def _use_color(color: bool | None) -> bool:
@@ -144,6 +184,7 @@ def connection(
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
     snapshot: SnapshotOpt = None,
+    graph: GraphOpt = None,
     color: ColorOpt = None,  # type: ignore[assignment]
 ) -> None:
     """Analyse one Glue connection: can its jobs and crawlers reach KMS, S3 and the rest?"""
@@ -160,6 +201,7 @@ def connection(
             known = ", ".join(sorted(inventory.connections)[:10]) or "none"
             fail(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
         emit(render([report], fmt, color, many=False), output)
+        draw([report], graph)
         return EXIT_FOR_VERDICT[report.verdict]
 
     _run(body)
@@ -172,7 +214,9 @@ def render_consumer(result: ConsumerReport, fmt: Format, color: bool | None) -> 
         return markdown.render_consumer(result)
     if fmt is Format.sarif:
         return sarif.render_consumer(result)
-    return text.render_consumer(result, color=_use_color(color))
+    if fmt is Format.dot:
+        return dot.render(result.connections)
+    return text.render_consumer(result, color=_use_color(color), width=_width())
 
 
 def _consumer_command(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from glue_netcheck.analysis import ConnectionReport
 from glue_netcheck.consumer_analysis import ConsumerReport
 from glue_netcheck.findings import Finding
+from glue_netcheck.net.graph import chain, trace_graph
 from glue_netcheck.net.trace import PathResult
 
 ICON = {"allow": "✅ allow", "deny": "⛔ deny", "unknown": "❔ unknown", "info": "ℹ️ info"}
@@ -16,28 +17,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _node_id(index: int) -> str:
-    return f"n{index}"
-
-
 def mermaid(path: PathResult) -> str:
     """Glue ENIs → each hop → the service; the dropping edge is dotted and labelled."""
-    lines = ["```mermaid", "flowchart LR", f'  {_node_id(0)}["Glue ENIs"]']
-    previous = _node_id(0)
-    for index, hop in enumerate(path.hops, 1):
-        node = _node_id(index)
-        lines.append(f'  {node}["{hop.type}<br/>{hop.id}"]')
-        if hop.verdict == "deny":
-            reason = hop.detail.split(":")[0].replace('"', "'")[:60]
-            lines.append(f'  {previous} -. "⛔ {reason}" .-> {node}')
-            lines.append(f"  style {node} stroke:#d00,stroke-width:3px")
-            break
-        lines.append(f"  {previous} --> {node}")
-        previous = node
-    else:
-        end = _node_id(len(path.hops) + 1)
-        lines.append(f'  {end}(["{path.endpoint}:{path.port}"])')
-        lines.append(f"  {previous} --> {end}")
+    graph = trace_graph([path])
+    lines = ["```mermaid", "flowchart LR"]
+    for node, data in graph.nodes(data=True):
+        label = str(data["label"]).replace("\n", "<br/>").replace('"', "'")
+        shape = f'(["{label}"])' if data["kind"] == "service" else f'["{label}"]'
+        lines.append(f"  n{node[1]}{shape}")
+        if data.get("verdict") == "deny":
+            lines.append(f"  style n{node[1]} stroke:#d00,stroke-width:3px")
+    for u, v, data in chain(graph, path.service):
+        if data["blocked"]:
+            reason = str(data["reason"]).replace('"', "'")[:60]
+            lines.append(f'  n{u[1]} -.->|"⛔ {reason}"| n{v[1]}')  # type: ignore[index]
+        else:
+            lines.append(f"  n{u[1]} --> n{v[1]}")  # type: ignore[index]
     lines.append("```")
     return "\n".join(lines)
 
