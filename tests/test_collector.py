@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from glue_netcheck.collect import aws as collector
+from glue_netcheck.iam import ACTIONS, BY_COMMAND
 
 from conftest import Aws
 from scenarios import CONNECTION, SCENARIOS
@@ -86,22 +87,80 @@ def test_offline_run_makes_no_aws_call(aws: Aws, tmp_path: Path) -> None:
     assert result.code == 0 and result.json["verdict"] == "pass"
 
 
-def test_iam_policy_lists_exactly_what_the_collector_calls(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
-    from glue_netcheck.iam import ACTIONS
+@pytest.mark.parametrize(
+    ("command", "collect"),
+    [
+        ("connection", lambda r: collector.collect_connection(r, CONNECTION)),
+        ("job", lambda r: collector.collect_consumer(r, "job", "nightly-etl")),
+        ("crawler", lambda r: collector.collect_consumer(r, "crawler", "orders-crawler")),
+        ("scan", collector.collect_region),
+    ],
+)
+def test_iam_policy_lists_exactly_what_each_command_calls(
+    aws: Aws, reader: collector.AwsReader, command, collect
+) -> None:  # type: ignore[no-untyped-def]
+    SCENARIOS["custom-dns-servers"](aws.clients)  # custom DHCP options: DescribeDhcpOptions is called too
 
-    SCENARIOS["healthy-kms-endpoint"](aws.clients)
-    used: set[str] = set()
-    for collect in (
-        lambda r: collector.collect_connection(r, CONNECTION),
-        lambda r: collector.collect_consumer(r, "job", "nightly-etl"),
-        lambda r: collector.collect_consumer(r, "crawler", "orders-crawler"),
-        collector.collect_region,
+    collect(reader)
+
+    assert set(reader.calls) == set(BY_COMMAND[command])
+    assert all(op.split(":")[1].startswith(("Describe", "Get", "List")) for op in reader.calls)
+
+
+def test_iam_policy_command_prints_a_valid_policy() -> None:
+    from conftest import run_cli
+
+    result = run_cli("iam-policy", "--command", "connection")
+    document = json.loads(result.stdout)
+    assert result.code == 0
+    assert document["Statement"][0]["Action"] == list(BY_COMMAND["connection"])
+    assert json.loads(run_cli("iam-policy").stdout)["Statement"][0]["Action"] == list(ACTIONS)
+
+
+def _throttle(client, operation: str, times: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """Answer `operation` with EC2's throttling error `times` times. moto never throttles, so
+    this injects AWS's documented error body at the HTTP layer; everything else is moto's."""
+    from botocore.awsrequest import AWSResponse
+
+    hits: list[int] = []
+
+    class Raw:
+        def stream(self, *_: object, **__: object):  # type: ignore[no-untyped-def]
+            yield body
+
+    body = (
+        b"<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded."
+        b"</Message></Error></Errors><RequestID>t</RequestID></Response>"
+    )
+
+    def handler(request, **_: object):  # type: ignore[no-untyped-def]
+        hits.append(1)
+        if len(hits) <= times:
+            return AWSResponse(request.url, 503, {}, Raw())
+        return None
+
+    client.meta.events.register_first(f"before-send.ec2.{operation}", handler)
+    return hits
+
+
+def test_throttled_call_is_retried(aws: Aws, reader: collector.AwsReader) -> None:
+    SCENARIOS["healthy-nat"](aws.clients)
+    hits = _throttle(reader.client("ec2"), "DescribeRouteTables", times=2)
+
+    raw = collector.collect_connection(reader, CONNECTION)
+
+    assert len(hits) == 3 and raw["ec2"]["RouteTables"]
+
+
+def test_persistent_throttling_is_one_clear_error(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    SCENARIOS["healthy-nat"](aws.clients)
+    for key, value in {**aws.env, "AWS_MAX_ATTEMPTS": "2"}.items():
+        monkeypatch.setenv(key, value)
+    reader = collector.AwsReader()
+    hits = _throttle(reader.client("ec2"), "DescribeRouteTables", times=99)
+
+    with pytest.raises(
+        collector.AnalysisError, match=r"ec2:DescribeRouteTables was throttled by AWS \(RequestLimitExceeded\)"
     ):
-        for key, value in aws.env.items():
-            monkeypatch.setenv(key, value)
-        reader = collector.AwsReader()
-        collect(reader)
-        used |= set(reader.calls)
-
-    # DescribeDhcpOptions is only called for a VPC with custom DHCP options.
-    assert used | {"ec2:DescribeDhcpOptions"} == set(ACTIONS)
+        collector.collect_connection(reader, CONNECTION)
+    assert len(hits) == 2

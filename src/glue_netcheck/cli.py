@@ -13,7 +13,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from glue_netcheck import __version__
+from glue_netcheck import __version__, iam
 from glue_netcheck.analysis import ConnectionNotFound, ConnectionReport, analyse_connection
 from glue_netcheck.checks import ALL, BY_ID
 from glue_netcheck.collect import snapshot as snapshots
@@ -336,6 +336,18 @@ def snapshot_command(
         return 0
 
     _run(body)
+
+
+@app.command("iam-policy")
+def iam_policy(
+    command: Annotated[
+        str | None, typer.Option("--command", help="Only what this command needs: " + ", ".join(iam.BY_COMMAND))
+    ] = None,
+) -> None:
+    """Print the minimal read-only IAM policy glue-netcheck needs (all commands, or one)."""
+    if command is not None and command not in iam.BY_COMMAND:
+        fail(f"--command {command}: choose one of {', '.join(iam.BY_COMMAND)}")
+    typer.echo(iam.policy(command))
 
 
 @app.command("checks")

@@ -1,12 +1,12 @@
-"""The read-only IAM actions the live collector needs. A test keeps this list equal to the
-operations the collector really calls."""
+"""The read-only IAM actions the live collector needs, per command. A test keeps each list
+equal to the operations the collector really calls for that command."""
 
 from __future__ import annotations
 
 import json
 
-ACTIONS: tuple[str, ...] = (
-    "ec2:DescribeDhcpOptions",
+_EC2 = (
+    "ec2:DescribeDhcpOptions",  # only for VPCs with a custom DHCP options set
     "ec2:DescribeInternetGateways",
     "ec2:DescribeManagedPrefixLists",
     "ec2:DescribeNatGateways",
@@ -18,22 +18,29 @@ ACTIONS: tuple[str, ...] = (
     "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcs",
     "ec2:GetManagedPrefixListEntries",
-    "glue:GetConnection",
-    "glue:GetConnections",
-    "glue:GetCrawler",
+)
+_GLUE = (
     "glue:GetCrawlers",
     "glue:GetDataCatalogEncryptionSettings",
-    "glue:GetJob",
     "glue:GetJobs",
     "glue:GetSecurityConfigurations",
-    "kms:DescribeKey",
-    "kms:GetKeyPolicy",
 )
+_KMS = ("kms:DescribeKey", "kms:GetKeyPolicy")
+
+BY_COMMAND: dict[str, tuple[str, ...]] = {
+    "connection": tuple(sorted((*_EC2, *_GLUE, "glue:GetConnection"))),
+    "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnection", "glue:GetJob"))),
+    "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnection", "glue:GetCrawler"))),
+    "scan": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnections"))),
+    "snapshot": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnections"))),
+}
+ACTIONS: tuple[str, ...] = tuple(sorted({a for actions in BY_COMMAND.values() for a in actions}))
 
 
-def policy() -> str:
+def policy(command: str | None = None) -> str:
+    actions = ACTIONS if command is None else BY_COMMAND[command]
     document = {
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "GlueNetcheckReadOnly", "Effect": "Allow", "Action": list(ACTIONS), "Resource": "*"}],
+        "Statement": [{"Sid": "GlueNetcheckReadOnly", "Effect": "Allow", "Action": list(actions), "Resource": "*"}],
     }
     return json.dumps(document, indent=2)

@@ -8,6 +8,7 @@ region shape; `model.build` does the rest.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -32,12 +33,27 @@ from glue_netcheck.errors import AnalysisError
 from glue_netcheck.redact import redact_connection
 
 READ_ONLY = re.compile(r"^(Describe|Get|List)")
-_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 6},
-    connect_timeout=5,
-    read_timeout=30,
-    user_agent_extra="glue-netcheck",
-)
+_THROTTLED = {
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestThrottled",
+    "SlowDown",
+}
+
+
+def _config() -> Config:
+    # Adaptive retries (client-side rate limiting on throttling); AWS_MAX_ATTEMPTS overrides the count.
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS", "")
+    return Config(
+        retries={"mode": "adaptive", "total_max_attempts": int(attempts) if attempts.isdigit() else 6},
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra="glue-netcheck",
+    )
+
+
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"}
 
 
@@ -67,7 +83,7 @@ class AwsReader:
     def client(self, service: str, region: str | None = None) -> Any:
         key = f"{service}@{region or self.region}"
         if key not in self._clients:
-            client = self._session.client(service, region_name=region or self.region, config=_CONFIG)
+            client = self._session.client(service, region_name=region or self.region, config=_config())
             client.meta.events.register("before-call.*.*", self._guard)
             self._clients[key] = client
         return self._clients[key]
@@ -106,6 +122,11 @@ def _translated(action: str) -> Iterator[None]:
         if code in _DENIED:
             raise AnalysisError(
                 f"access denied to {action}: grant it to the identity running glue-netcheck (README: IAM policy)"
+            ) from None
+        if code in _THROTTLED:
+            raise AnalysisError(
+                f"{action} was throttled by AWS ({code}) after every retry: try again later, when the account's "
+                "API traffic is lower"
             ) from None
         if code == "EntityNotFoundException":
             raise NotFound(str(error.get("Message", code))) from None
