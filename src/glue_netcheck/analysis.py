@@ -82,7 +82,9 @@ def connection_context(inventory: Inventory, name: str, consumers: tuple[Consume
         vpc=vpc,
         subnet=subnet,
         groups=groups,
-        missing_group_ids=tuple(g for g in conn.security_group_ids if g not in inventory.network.security_groups),
+        missing_group_ids=()
+        if inventory.network.unreadable("security-group")
+        else tuple(g for g in conn.security_group_ids if g not in inventory.network.security_groups),
         paths={},
         required=required_services(inventory, conn, consumers),
     )
@@ -122,9 +124,12 @@ def _trace(ctx: Context, service: Service) -> PathResult:
     if source is not None:
         return service_path(ctx.inventory.network, source, service)
     subnet_id = ctx.connection.subnet_id or "-"
-    reason = (
-        "the VPC of the subnet is not in the data" if ctx.subnet is not None else f"subnet {subnet_id} does not exist"
-    )
+    if ctx.subnet is not None:
+        action = ctx.inventory.network.unreadable("vpc")
+        reason = f"{action} was denied: the VPC is unknown" if action else "the subnet's VPC is not in the data"
+        hop = Hop("vpc", ctx.subnet.vpc_id, "unknown", reason)
+        return PathResult(service.key, service.dns_name, service.port, None, None, (hop,))
+    reason = f"subnet {subnet_id} does not exist"
     hop = Hop("subnet", subnet_id, "deny", reason)
     return PathResult(
         service.key,

@@ -13,6 +13,7 @@ from glue_netcheck.checks import (
     kms_key_policy,
     kms_key_region,
     kms_key_state,
+    read_permissions,
     resources_exist,
     security_configuration,
     self_reference,
@@ -23,6 +24,7 @@ from glue_netcheck.checks.base import AnyCheck, Check, ConsumerContext, Context
 
 # Checks of one connection (its network), run by `connection`, `scan`, `job`, `crawler`.
 REGISTRY: tuple[Check[Context], ...] = (
+    read_permissions.CHECK,
     resources_exist.CHECK,
     availability_zone.CHECK,
     self_reference.CHECK,

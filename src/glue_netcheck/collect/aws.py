@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import boto3
 from botocore.config import Config
@@ -32,6 +32,7 @@ from botocore.exceptions import (
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.redact import redact_connection
 
+T = TypeVar("T")
 READ_ONLY = re.compile(r"^(Describe|Get|List)")
 _THROTTLED = {
     "Throttling",
@@ -59,6 +60,25 @@ _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "Un
 
 class NotFound(AnalysisError):
     pass
+
+
+class AccessDenied(AnalysisError):
+    def __init__(self, action: str) -> None:
+        super().__init__(
+            f"access denied to {action}: grant it to the identity running glue-netcheck "
+            "(`glue-netcheck iam-policy` prints the policy)"
+        )
+        self.action = action
+
+
+def readable(denied: list[str], default: Any, read: Callable[[], T]) -> T:
+    """Run one read; if IAM denies it, note the action and carry on with `default`: the
+    analysis then marks what depends on it as undecidable instead of failing the run."""
+    try:
+        return read()
+    except AccessDenied as exc:
+        denied.append(exc.action)
+        return cast(T, default)
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -119,10 +139,9 @@ def _translated(action: str) -> Iterator[None]:
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code = error.get("Code", "")
-        if code in _DENIED:
-            raise AnalysisError(
-                f"access denied to {action}: grant it to the identity running glue-netcheck (README: IAM policy)"
-            ) from None
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in _DENIED or status == 403:  # 403: some error bodies carry no parsable code
+            raise AccessDenied(action) from None
         if code in _THROTTLED:
             raise AnalysisError(
                 f"{action} was throttled by AWS ({code}) after every retry: try again later, when the account's "
@@ -170,14 +189,21 @@ def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_
                 raise NotFound(
                     f"Glue connection {name!r} not found in {reader.region}: check the name and --region"
                 ) from None
+    denied: list[str] = []
     return {
         "Connections": [redact_connection(c) for c in connections],
-        "Jobs": reader.call("glue", "get_jobs", "Jobs"),
-        "Crawlers": reader.call("glue", "get_crawlers", "Crawlers"),
-        "SecurityConfigurations": reader.call("glue", "get_security_configurations", "SecurityConfigurations"),
-        "DataCatalogEncryptionSettings": reader.one("glue", "get_data_catalog_encryption_settings").get(
-            "DataCatalogEncryptionSettings", {}
+        "Jobs": readable(denied, [], lambda: reader.call("glue", "get_jobs", "Jobs")),
+        "Crawlers": readable(denied, [], lambda: reader.call("glue", "get_crawlers", "Crawlers")),
+        "SecurityConfigurations": readable(
+            denied, [], lambda: reader.call("glue", "get_security_configurations", "SecurityConfigurations")
         ),
+        # None = unreadable: the analysis then assumes the catalog is KMS-encrypted (worst case).
+        "DataCatalogEncryptionSettings": readable(
+            denied,
+            None,
+            lambda: reader.one("glue", "get_data_catalog_encryption_settings").get("DataCatalogEncryptionSettings", {}),
+        ),
+        "Denied": denied,
     }
 
 
@@ -211,40 +237,41 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
     if not vpc_ids:
         return {}
     vpc_filter = _vpc_filter(vpc_ids)
-    vpcs = reader.call("ec2", "describe_vpcs", "Vpcs", VpcIds=sorted(vpc_ids))
-    attributes = {
-        vpc["VpcId"]: {
-            name: reader.one("ec2", "describe_vpc_attribute", VpcId=vpc["VpcId"], Attribute=attr)
-            .get(name, {})
-            .get("Value")
-            for name, attr in (
-                ("EnableDnsSupport", "enableDnsSupport"),
-                ("EnableDnsHostnames", "enableDnsHostnames"),
-            )
-        }
-        for vpc in vpcs
-    }
+    denied: list[str] = []
+
+    def described(operation: str, key: str, **params: Any) -> list[Any]:
+        return readable(denied, [], lambda: reader.call("ec2", operation, key, **params))
+
+    def attribute(vpc_id: str, name: str, attr: str) -> bool | None:
+        answer = readable(denied, {}, lambda: reader.one("ec2", "describe_vpc_attribute", VpcId=vpc_id, Attribute=attr))
+        value = answer.get(name, {}).get("Value")
+        return value if isinstance(value, bool) else None
+
+    vpcs = described("describe_vpcs", "Vpcs", VpcIds=sorted(vpc_ids))
     ec2: dict[str, Any] = {
         "Vpcs": vpcs,
-        "VpcAttributes": attributes,
+        "VpcAttributes": {
+            vpc["VpcId"]: {
+                "EnableDnsSupport": attribute(vpc["VpcId"], "EnableDnsSupport", "enableDnsSupport"),
+                "EnableDnsHostnames": attribute(vpc["VpcId"], "EnableDnsHostnames", "enableDnsHostnames"),
+            }
+            for vpc in vpcs
+        },
+        # Without the subnets nothing can be placed: a denial here stops the run (exit 2).
         "Subnets": reader.call("ec2", "describe_subnets", "Subnets", Filters=vpc_filter),
-        "RouteTables": reader.call("ec2", "describe_route_tables", "RouteTables", Filters=vpc_filter),
-        "SecurityGroups": reader.call("ec2", "describe_security_groups", "SecurityGroups", Filters=vpc_filter),
-        "NetworkAcls": reader.call("ec2", "describe_network_acls", "NetworkAcls", Filters=vpc_filter),
-        "VpcEndpoints": reader.call("ec2", "describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter),
-        "NatGateways": reader.call("ec2", "describe_nat_gateways", "NatGateways", Filter=vpc_filter),
-        "InternetGateways": reader.call(
-            "ec2",
-            "describe_internet_gateways",
-            "InternetGateways",
-            Filters=_vpc_filter(vpc_ids, "attachment.vpc-id"),
+        "RouteTables": described("describe_route_tables", "RouteTables", Filters=vpc_filter),
+        "SecurityGroups": described("describe_security_groups", "SecurityGroups", Filters=vpc_filter),
+        "NetworkAcls": described("describe_network_acls", "NetworkAcls", Filters=vpc_filter),
+        "VpcEndpoints": described("describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter),
+        "NatGateways": described("describe_nat_gateways", "NatGateways", Filter=vpc_filter),
+        "InternetGateways": described(
+            "describe_internet_gateways", "InternetGateways", Filters=_vpc_filter(vpc_ids, "attachment.vpc-id")
         ),
     }
     dhcp_ids = sorted({v["DhcpOptionsId"] for v in vpcs if v.get("DhcpOptionsId") not in (None, "default")})
-    ec2["DhcpOptions"] = (
-        reader.call("ec2", "describe_dhcp_options", "DhcpOptions", DhcpOptionsIds=dhcp_ids) if dhcp_ids else []
-    )
-    ec2["PrefixLists"] = _prefix_lists(reader, ec2)
+    ec2["DhcpOptions"] = described("describe_dhcp_options", "DhcpOptions", DhcpOptionsIds=dhcp_ids) if dhcp_ids else []
+    ec2["PrefixLists"] = readable(denied, [], lambda: _prefix_lists(reader, ec2))
+    ec2["Denied"] = sorted(set(denied))
     return ec2
 
 

@@ -74,6 +74,7 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
         },
         catalog_encryption=None if catalog_raw is None else _catalog(_mapping(catalog_raw, "catalog")),
         kms_keys={k.reference: k for k in (_kms_key(raw_key, region) for raw_key in _list(kms, "Keys"))},
+        denied=network.denied | _denied(glue),
     )
 
 
@@ -91,7 +92,15 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         internet_gateways={i.id: i for i in map(_internet_gateway, _list(ec2, "InternetGateways"))},
         prefix_lists={p.id: p for p in map(_prefix_list, _list(ec2, "PrefixLists"))},
         dhcp_options={d.id: d for d in map(_dhcp_options, _list(ec2, "DhcpOptions"))},
+        denied=_denied(ec2),
     )
+
+
+def _denied(section: Mapping[str, Any]) -> frozenset[str]:
+    value = section.get("Denied") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ModelError("Denied: expected a list of IAM action names")
+    return frozenset(value)
 
 
 # --- EC2 -----------------------------------------------------------------------------------

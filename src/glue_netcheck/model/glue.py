@@ -117,6 +117,7 @@ class Inventory:
     # None when the settings could not be read: KMS is then assumed required (worst case).
     catalog_encryption: CatalogEncryption | None = field(default_factory=CatalogEncryption)
     kms_keys: Mapping[str, KmsKey] = field(default_factory=dict)
+    denied: frozenset[str] = frozenset()  # IAM actions the collector was refused (EC2 and Glue)
 
     @property
     def region(self) -> str:

@@ -194,6 +194,13 @@ class Network:
     internet_gateways: Mapping[str, InternetGateway] = field(default_factory=dict)
     prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
     dhcp_options: Mapping[str, DhcpOptions] = field(default_factory=dict)
+    # IAM actions the collector was refused: what they describe is unknown, not absent.
+    denied: frozenset[str] = frozenset()
+
+    def unreadable(self, kind: str) -> str | None:
+        """The denied action if resources of `kind` (a hop type) could not be read."""
+        action = _DESCRIBE_ACTIONS.get(kind)
+        return action if action in self.denied else None
 
     def route_table_for(self, subnet: Subnet) -> RouteTable | None:
         """The subnet's explicitly associated table, else its VPC's main table."""
@@ -231,6 +238,18 @@ class Network:
 
     def prefix_list_named(self, name: str) -> PrefixList | None:
         return next((pl for pl in self.prefix_lists.values() if pl.name == name), None)
+
+
+_DESCRIBE_ACTIONS = {
+    "vpc": "ec2:DescribeVpcs",
+    "route-table": "ec2:DescribeRouteTables",
+    "security-group": "ec2:DescribeSecurityGroups",
+    "network-acl": "ec2:DescribeNetworkAcls",
+    "vpc-endpoint": "ec2:DescribeVpcEndpoints",
+    "nat-gateway": "ec2:DescribeNatGateways",
+    "internet-gateway": "ec2:DescribeInternetGateways",
+    "prefix-list": "ec2:GetManagedPrefixListEntries",
+}
 
 
 def _proto_ports(protocol: str, from_port: int, to_port: int) -> str:

@@ -62,6 +62,15 @@ class Source:
 def service_path(network: Network, source: Source, service: Service) -> PathResult:
     """The trace for one service. Memoised: on a scan, thousands of connections share a few
     hundred (subnet, groups) pairs; every argument is immutable, the network hashed by identity."""
+    if action := network.unreadable("vpc-endpoint"):
+        # Whether an interface endpoint takes the traffic decides the whole path.
+        hop = Hop(
+            "vpc",
+            source.vpc.id,
+            "unknown",
+            f"{action} was denied: cannot tell whether an endpoint serves {service.dns_name}",
+        )
+        return PathResult(service.key, service.dns_name, service.port, None, None, (hop,))
     resolution = dns.resolve(network, source.vpc, service)
     hops: list[Hop] = [resolution.hop]
     via: Via | None = None
@@ -127,17 +136,12 @@ def _via_interface_endpoint(
         return None
     groups = endpoint_groups(network, endpoint)
     target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{endpoint.id} ({subnet.cidr})")
-    hops.append(security_groups.evaluate(source.groups, "egress", target, service.port, network.prefix_lists))
+    hops.append(_sg_hop(network, source.groups, "egress", target, service.port, source.subnet.id))
     if not _route_hop(network, source.subnet, target.networks, hops, expect_local=True):
         return None
     request = f"tcp {service.port} to {endpoint.id}"
     _crossing(network, source.subnet, subnet, service.port, request, hops)
-    ingress = security_groups.evaluate(groups, "ingress", source.peer, service.port, network.prefix_lists)
-    if not groups:
-        ingress = Hop(
-            "security-group", endpoint.id, "deny", f"VPCE_SG: {endpoint.id} has no security group that exists"
-        )
-    hops.append(ingress)
+    hops.append(_sg_hop(network, groups, "ingress", source.peer, service.port, endpoint.id))
     _crossing(network, subnet, source.subnet, service.port, request, hops, return_traffic=True)
     return "interface-endpoint"
 
@@ -179,16 +183,11 @@ def _via_public_address(network: Network, source: Source, service: Service, hops
             prefix_list_id=prefix_list.id if prefix_list else None,
             label=f"public {service.key} addresses",
         )
-    hops.append(security_groups.evaluate(source.groups, "egress", target, service.port, network.prefix_lists))
+    hops.append(_sg_hop(network, source.groups, "egress", target, service.port, source.subnet.id))
     table = network.route_table_for(source.subnet)
     if table is None:
         hops.append(
-            Hop(
-                "route-table",
-                source.subnet.id,
-                "deny",
-                "NO_ROUTE_TO_DESTINATION: the subnet has no route table",
-            )
+            _missing(network, "route-table", source.subnet.id, "NO_ROUTE_TO_DESTINATION: the subnet has no route table")
         )
         return None
     route = _public_route(network, table, service, target)
@@ -313,7 +312,10 @@ def _via_nat(
     network: Network, source: Source, service: Service, nat_id: str, target: Peer, hops: list[Hop]
 ) -> Via | None:
     nat = network.nat_gateways.get(nat_id)
-    if nat is None or nat.state in ("deleted", "deleting", "failed"):
+    if nat is None:
+        hops.append(_missing(network, "nat-gateway", nat_id, "the route's NAT gateway does not exist (blackhole)"))
+        return None
+    if nat.state in ("deleted", "deleting", "failed"):
         state = "does not exist" if nat is None else f"is {nat.state}"
         hops.append(Hop("nat-gateway", nat_id, "deny", f"the route's NAT gateway {state} (blackhole)"))
         return None
@@ -350,13 +352,19 @@ def _via_nat(
         return None
     hops.append(Hop("nat-gateway", nat.id, "allow", f"public NAT gateway in {nat_subnet.id}"))
     table = network.route_table_for(nat_subnet)
-    route = routing.select_route(table, target.networks, network.prefix_lists, target.prefix_list_id) if table else None
-    if table is None or route is None:
-        table_id = table.id if table else nat_subnet.id
+    if table is None:
+        hops.append(
+            _missing(
+                network, "route-table", nat_subnet.id, f"NO_ROUTE_TO_DESTINATION: {nat_subnet.id} has no route table"
+            )
+        )
+        return None
+    route = routing.select_route(table, target.networks, network.prefix_lists, target.prefix_list_id)
+    if route is None:
         hops.append(
             Hop(
                 "route-table",
-                table_id,
+                table.id,
                 "deny",
                 f"NO_ROUTE_TO_DESTINATION: the NAT gateway's subnet {nat_subnet.id} has no route to {target}",
             )
@@ -375,7 +383,10 @@ def _via_nat(
         )
         return "nat-gateway" if opaque else None
     hops.append(Hop("route-table", table.id, "allow", f"NAT subnet route {route}"))
-    if igw is None or nat.vpc_id not in igw.attached_vpc_ids:
+    if igw is None:
+        hops.append(_missing(network, "internet-gateway", route.target_id, f"{route.target_id} does not exist"))
+        return None
+    if nat.vpc_id not in igw.attached_vpc_ids:
         hops.append(
             Hop(
                 "internet-gateway",
@@ -429,12 +440,17 @@ def _route_hop(
     expect_local: bool,
 ) -> bool:
     table = network.route_table_for(subnet)
-    route = routing.select_route(table, destinations, network.prefix_lists) if table else None
-    if table is None or route is None:
+    if table is None:
+        hops.append(
+            _missing(network, "route-table", subnet.id, f"NO_ROUTE_TO_DESTINATION: {subnet.id} has no route table")
+        )
+        return False
+    route = routing.select_route(table, destinations, network.prefix_lists)
+    if route is None:
         hops.append(
             Hop(
                 "route-table",
-                table.id if table else subnet.id,
+                table.id,
                 "deny",
                 f"NO_ROUTE_TO_DESTINATION: no route to {', '.join(map(str, destinations))}",
             )
@@ -482,9 +498,35 @@ def _acl_hop(
 ) -> None:
     acl = network.network_acl_for(subnet)
     if acl is None:
-        hops.append(Hop("network-acl", subnet.id, "unknown", f"no network ACL is known for {subnet.id}"))
+        action = network.unreadable("network-acl")
+        reason = f"{action} was denied" if action else "no network ACL is known"
+        hops.append(Hop("network-acl", subnet.id, "unknown", f"{reason}: the ACL of {subnet.id} is unknown"))
     else:
         hops.append(nacl.evaluate(acl, egress=egress, peers=peers, ports=ports, purpose=purpose))
+
+
+def _missing(network: Network, kind: str, resource: str, detail: str) -> Hop:
+    """A hop for data that is not there: a drop if it does not exist, undecided if IAM denied
+    reading that kind of resource."""
+    action = network.unreadable(kind)
+    if action:
+        return Hop(kind, resource, "unknown", f"{action} was denied: {kind}s are unknown")
+    return Hop(kind, resource, "deny", detail)
+
+
+def _sg_hop(
+    network: Network,
+    groups: tuple[SecurityGroup, ...],
+    direction: security_groups.Direction,
+    peer: Peer,
+    port: int,
+    owner: str,
+) -> Hop:
+    if not groups:
+        return _missing(
+            network, "security-group", owner, f"ENI_SG_RULES_MISMATCH: {owner} has no security group that exists"
+        )
+    return security_groups.evaluate(groups, direction, peer, port, network.prefix_lists)
 
 
 def _endpoint(network: Network, endpoint_id: str) -> VpcEndpoint | None:
