@@ -108,11 +108,12 @@ def vpc(
     dns_support: bool = True,
     dns_hostnames: bool = True,
     subnet_cidr: str = "10.0.1.0/24",
+    az: str = AZ,
 ) -> None:
     layout.vpc = c.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     c.ec2.modify_vpc_attribute(VpcId=layout.vpc, EnableDnsSupport={"Value": dns_support})
     c.ec2.modify_vpc_attribute(VpcId=layout.vpc, EnableDnsHostnames={"Value": dns_hostnames})
-    layout.subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock=subnet_cidr, AvailabilityZone=AZ)["Subnet"][
+    layout.subnet = c.ec2.create_subnet(VpcId=layout.vpc, CidrBlock=subnet_cidr, AvailabilityZone=az)["Subnet"][
         "SubnetId"
     ]
     layout.route_table = c.ec2.create_route_table(VpcId=layout.vpc)["RouteTable"]["RouteTableId"]

@@ -128,8 +128,9 @@ def _build(region: str, raw: dict[str, Any]) -> Inventory:
         raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
 
 
-def worst_exit(reports: Sequence[ConnectionReport]) -> int:
-    codes = {EXIT_FOR_VERDICT[r.verdict] for r in reports}
+def worst_exit(reports: Sequence[ConnectionReport], warn_fails: bool = False) -> int:
+    """1 over 3 over 0; with --fail-on warn a warning verdict counts as a failure."""
+    codes = {1 if warn_fails and r.verdict == "warn" else EXIT_FOR_VERDICT[r.verdict] for r in reports}
     return 1 if 1 in codes else 3 if 3 in codes else 0
 
 
@@ -278,61 +279,123 @@ def crawler(
     _consumer_command("crawler", name, region, profile, fmt, output, snapshot, color)
 
 
+RegionsOpt = Annotated[list[str] | None, typer.Option("--region", help="AWS region; repeat for several")]
+ProfilesOpt = Annotated[list[str] | None, typer.Option("--profile", help="AWS profile; repeat for several accounts")]
+AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region enabled in the account")]
+RoleArnOpt = Annotated[
+    str | None,
+    typer.Option("--role-arn", help="Read-only role to assume in each account: a name, or an ARN with {account}"),
+]
+AccountsOpt = Annotated[
+    Path | None, typer.Option("--accounts", help="File of account ids (one per line) for --role-arn")
+]
+OrganizationOpt = Annotated[
+    bool, typer.Option("--organization", help="With --role-arn: every active account of the AWS Organization")
+]
+
+
+class FailOn(StrEnum):
+    fail = "fail"
+    warn = "warn"
+
+
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on predicted failures (fail) or on warnings too")]
+
+
+def _fleet_inventories(
+    regions: list[str] | None,
+    all_regions: bool,
+    profiles: list[str] | None,
+    role_arn: str | None,
+    accounts_file: Path | None,
+    organization: bool,
+) -> tuple[dict[str, Any], int]:
+    """Collect every (account, region) asked for, concurrently, with a progress bar on a terminal."""
+    from glue_netcheck.collect import aws, fleet
+
+    profile_list: list[str | None] = list(profiles or []) or [None]
+    if all_regions:
+        region_list = fleet.all_regions(profile_list[0], regions[0] if regions else None)
+    else:
+        region_list = list(regions or []) or [aws.AwsReader(profile=profile_list[0]).region]
+    accounts: list[str] = []
+    if role_arn:
+        if accounts_file is not None:
+            try:
+                accounts = [line.strip() for line in accounts_file.read_text().splitlines() if line.strip()]
+            except OSError as exc:
+                fail(f"--accounts {accounts_file}: {exc.strerror or exc}")
+        elif organization:
+            accounts = fleet.accounts_from_organizations(profile_list[0])
+        else:
+            fail("--role-arn needs --accounts FILE or --organization")
+    targets = fleet.plan_targets(region_list, list(profiles or []), accounts, role_arn)
+    if not sys.stderr.isatty():
+        return fleet.collect(targets)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Collecting accounts and regions", total=len(targets))
+        return fleet.collect(targets, on_done=lambda _: progress.advance(task))
+
+
 @app.command()
 def scan(
-    region: RegionOpt = None,
-    profile: ProfileOpt = None,
+    regions: RegionsOpt = None,
+    profiles: ProfilesOpt = None,
+    all_regions: AllRegionsOpt = False,
+    role_arn: RoleArnOpt = None,
+    accounts: AccountsOpt = None,
+    organization: OrganizationOpt = False,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
     snapshot: SnapshotOpt = None,
+    fail_on: FailOnOpt = FailOn.fail,
     color: ColorOpt = None,  # type: ignore[assignment]
 ) -> None:
-    """Analyse every connection in the region (or in a snapshot); exit with the worst result."""
+    """Analyse every connection in the regions and accounts (or in a snapshot); exit with the worst."""
 
     def body() -> int:
         if snapshot is not None:
             inventories = snapshots.load(snapshot)
-            selected = [inventories[region]] if region in inventories else list(inventories.values())
-            if region is not None and region not in inventories:
-                fail(f"snapshot {snapshot} has no region {region}")
+            wanted = set(regions or [])
+            unknown = wanted - {inv.region for inv in inventories.values()}
+            if unknown:
+                fail(f"snapshot {snapshot} has no region {', '.join(sorted(unknown))}")
+            selected = [inv for inv in inventories.values() if not wanted or inv.region in wanted]
         else:
-            selected = [_live_scan_inventory(region, profile)]
-        reports = [analyse_connection(inv, name) for inv in selected for name in sorted(inv.connections)]
-        emit(
-            render(reports, fmt, color, many=True) if reports or fmt is not Format.text else "No Glue connections.\n",
-            output,
-        )
-        return worst_exit(reports) if reports else 0
+            raw, _ = _fleet_inventories(regions, all_regions, profiles, role_arn, accounts, organization)
+            selected = [_build(data.get("region", key), data) for key, data in raw.items()]
+        ordered = sorted(selected, key=lambda inv: inv.region)  # deterministic, live or snapshot
+        reports = [analyse_connection(inv, name) for inv in ordered for name in sorted(inv.connections)]
+        if fmt is Format.text:
+            emit(text.render_summary(reports, color=_use_color(color), width=_width()), output)
+        else:
+            emit(render(reports, fmt, color, many=True), output)
+        return worst_exit(reports, fail_on is FailOn.warn)
 
     _run(body)
-
-
-def _live_scan_inventory(region: str | None, profile: str | None) -> Inventory:
-    from glue_netcheck.collect import aws
-
-    reader = aws.AwsReader(region=region, profile=profile)
-    return _build(reader.region, aws.collect_region(reader))
 
 
 @app.command("snapshot")
 def snapshot_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write")],
-    region: RegionOpt = None,
-    profile: ProfileOpt = None,
+    regions: RegionsOpt = None,
+    profiles: ProfilesOpt = None,
+    all_regions: AllRegionsOpt = False,
+    role_arn: RoleArnOpt = None,
+    accounts: AccountsOpt = None,
+    organization: OrganizationOpt = False,
 ) -> None:
     """Collect, read-only, everything the analysis needs into one versioned JSON file."""
 
     def body() -> int:
-        from glue_netcheck.collect import aws
-
-        reader = aws.AwsReader(region=region, profile=profile)
-        document = snapshots.make({reader.region: aws.collect_region(reader)})
+        raw, calls = _fleet_inventories(regions, all_regions, profiles, role_arn, accounts, organization)
+        document = snapshots.make(raw)
         emit(snapshots.dumps(document), output)
-        count = len(document["regions"][reader.region]["glue"]["Connections"])
-        typer.echo(
-            f"wrote {output}: {count} connection(s) in {reader.region}, {sum(reader.calls.values())} API calls",
-            err=True,
-        )
+        count = sum(len(r["glue"]["Connections"]) for r in raw.values())
+        typer.echo(f"wrote {output}: {count} connection(s) in {', '.join(sorted(raw))}, {calls} API calls", err=True)
         return 0
 
     _run(body)

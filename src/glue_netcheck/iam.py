@@ -26,13 +26,15 @@ _GLUE = (
     "glue:GetSecurityConfigurations",
 )
 _KMS = ("kms:DescribeKey", "kms:GetKeyPolicy")
+# Only with --all-regions, --organization and --role-arn (AssumeRole on the target accounts' role).
+FLEET_EXTRAS = ("ec2:DescribeRegions", "organizations:ListAccounts", "sts:AssumeRole")
 
 BY_COMMAND: dict[str, tuple[str, ...]] = {
     "connection": tuple(sorted((*_EC2, *_GLUE, "glue:GetConnection"))),
     "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnection", "glue:GetJob"))),
     "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnection", "glue:GetCrawler"))),
-    "scan": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnections"))),
-    "snapshot": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnections"))),
+    "scan": tuple(sorted((*_EC2, *_GLUE, *_KMS, *FLEET_EXTRAS, "glue:GetConnections"))),
+    "snapshot": tuple(sorted((*_EC2, *_GLUE, *_KMS, *FLEET_EXTRAS, "glue:GetConnections"))),
 }
 ACTIONS: tuple[str, ...] = tuple(sorted({a for actions in BY_COMMAND.values() for a in actions}))
 

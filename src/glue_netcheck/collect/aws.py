@@ -100,6 +100,18 @@ class AwsReader:
         self._session = session
         self._clients: dict[str, Any] = {}
 
+    @classmethod
+    def from_session(cls, session: Any) -> AwsReader:
+        reader = cls.__new__(cls)
+        reader.region, reader.calls, reader._session, reader._clients = session.region_name, Counter(), session, {}
+        return reader
+
+    def assume_role(self, role_arn: str) -> dict[str, Any]:
+        """Temporary credentials for a read-only role in another account. AssumeRole is the one
+        call outside Describe/Get/List the guard lets through: it changes nothing anywhere."""
+        response = self.one("sts", "assume_role", RoleArn=role_arn, RoleSessionName="glue-netcheck")
+        return dict(response["Credentials"])
+
     def client(self, service: str, region: str | None = None) -> Any:
         key = f"{service}@{region or self.region}"
         if key not in self._clients:
@@ -109,7 +121,7 @@ class AwsReader:
         return self._clients[key]
 
     def _guard(self, model: Any, **_: Any) -> None:
-        if not READ_ONLY.match(model.name):
+        if not READ_ONLY.match(model.name) and (model.service_model.service_name, model.name) != ("sts", "AssumeRole"):
             raise ReadOnlyViolation(f"glue-netcheck refused to call {model.name}: it only reads")
         self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
 

@@ -99,8 +99,12 @@ def load(path: Path) -> dict[str, Inventory]:
     for region, raw in regions.items():
         if not isinstance(raw, dict):
             raise SnapshotError(f"{where}: region {region!r:.40} must be an object")
+        # Multi-account snapshots key regions as "account/region" and say the region inside.
+        name = raw.get("region", region)
+        if not isinstance(name, str):
+            raise SnapshotError(f'{where}: region {region!r:.40} has a non-string "region"')
         try:
-            inventories[str(region)] = build_inventory(str(region), raw)
+            inventories[str(region)] = build_inventory(name, raw)
         except (ModelError, RecursionError) as exc:
             raise SnapshotError(f"{where}: {exc}") from None
     return inventories

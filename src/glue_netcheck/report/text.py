@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -100,6 +101,32 @@ def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: i
         if index:
             console.rule()
         _render_one(console, report)
+    return _text(console)
+
+
+def render_summary(reports: Sequence[ConnectionReport], *, color: bool = False, width: int = 100) -> str:
+    """A fleet at a glance: one row per connection, the worst first."""
+    console = _console(color, width)
+    order = {"fail": 0, "unknown": 1, "warn": 2, "pass": 3}
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("connection", "region", "verdict", "predicted failures", "blocked at"):
+        table.add_column(column, overflow="fold")
+    for report in sorted(reports, key=lambda r: (order[r.verdict], r.region, r.connection.name)):
+        blocked = "; ".join(f"{p.service}: {p.blocked_at.type} {p.blocked_at.id}" for p in report.paths if p.blocked_at)
+        table.add_row(
+            report.connection.name,
+            report.region,
+            Text(report.verdict, style=VERDICT_STYLE[report.verdict]),
+            ", ".join(report.predicted_failures) or "-",
+            blocked or "-",
+        )
+    counts = ", ".join(
+        f"{n} {v}" for v, n in sorted(Counter(r.verdict for r in reports).items(), key=lambda i: order[i[0]])
+    )
+    console.print(Text(f"{len(reports)} connection(s): {counts or 'none'}", style="bold"))
+    if reports:
+        console.print(table)
+        console.print("Details: --format markdown, json or sarif; one connection: glue-netcheck connection NAME")
     return _text(console)
 
 
