@@ -164,3 +164,34 @@ def test_persistent_throttling_is_one_clear_error(aws: Aws, monkeypatch: pytest.
     ):
         collector.collect_connection(reader, CONNECTION)
     assert len(hits) == 2
+
+
+def test_every_command_only_reads(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from glue_netcheck.cli import app
+
+    SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    for key, value in aws.env.items():
+        monkeypatch.setenv(key, value)
+    sent: list[str] = []
+    guard = collector.AwsReader._guard
+
+    def recording(self, model, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(f"{model.service_model.service_name}:{model.name}")
+        return guard(self, model, **kwargs)
+
+    monkeypatch.setattr(collector.AwsReader, "_guard", recording)
+    commands = [
+        ["connection", CONNECTION],
+        ["job", "nightly-etl"],
+        ["crawler", "orders-crawler"],
+        ["scan"],
+        ["snapshot", "--output", str(tmp_path / "s.json")],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code in (0, 1, 3), (command, result.output)
+
+    assert len(sent) > 50
+    assert {op.split(":")[1][:3] for op in sent} <= {"Des", "Get", "Lis"}, sorted(set(sent))
