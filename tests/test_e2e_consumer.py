@@ -4,6 +4,7 @@ its connections, through the installed CLI."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -244,3 +245,85 @@ def test_job_from_a_snapshot_matches_live(aws: Aws, tmp_path) -> None:  # type: 
     offline = aws.cli("job", JOB, "--format", "json", "--snapshot", str(snap))
 
     assert live.json == offline.json and live.code == offline.code == 1
+
+
+def _client(aws: Aws, service: str):  # type: ignore[no-untyped-def]
+    return boto3.client(
+        service, endpoint_url=aws.url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+
+
+def _role(aws: Aws, actions: list[str]) -> None:
+    iam = _client(aws, "iam")
+    iam.create_role(RoleName="glue-etl", AssumeRolePolicyDocument="{}")
+    if actions:
+        iam.put_role_policy(
+            RoleName="glue-etl",
+            PolicyName="kms",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "arn:aws:kms:*"}],
+                }
+            ),
+        )
+
+
+def test_root_delegation_and_a_role_without_kms_permissions(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    _role(aws, ["s3:GetObject"])
+
+    report = run(aws, "job", JOB)
+
+    finding = next(f for f in report["findings"] if f["check"] == "kms-key-policy")
+    assert (finding["severity"], finding["resource"]) == ("error", layout.extra["key"])
+    assert "leaves it to IAM" in finding["message"] and finding["predicts"] == ["kms-access-denied"]
+    assert finding["remediation"].startswith("aws iam put-role-policy --role-name glue-etl")
+
+
+def test_root_delegation_and_a_role_allowed_by_its_policy(aws: Aws) -> None:
+    SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    _role(aws, ["kms:Decrypt", "kms:GenerateDataKey*"])
+
+    report = run(aws, "job", JOB)
+
+    assert (report["verdict"], report["predicted_failures"]) == ("pass", [])
+    assert not any(f["check"] == "kms-key-policy" for f in report["findings"])
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        (b"glueContext = GlueContext(sc)\ndf = spark.read.parquet('s3://x/')\n", "warning"),
+        (b"job = Job(glueContext)\njob.init(args['JOB_NAME'], args)\njob.commit()\n", None),
+        (None, "info"),
+    ],
+)
+def test_bookmark_encryption_needs_job_init(aws: Aws, script: bytes | None, expected: str | None) -> None:
+    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    aws.clients.glue.create_security_configuration(
+        Name="sec-bookmarks",
+        EncryptionConfiguration={
+            "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "CSE-KMS", "KmsKeyArn": layout.extra["key"]}
+        },
+    )
+    s3 = _client(aws, "s3")
+    s3.create_bucket(Bucket="etl-scripts")
+    if script is not None:
+        s3.put_object(Bucket="etl-scripts", Key="bookmarked.py", Body=script)
+    aws.clients.glue.create_job(
+        Name="bookmarked",
+        Role=JOB_ROLE,
+        Connections={"Connections": [CONNECTION]},
+        Command={"Name": "glueetl", "ScriptLocation": "s3://etl-scripts/bookmarked.py"},
+        SecurityConfiguration="sec-bookmarks",
+        DefaultArguments={"--job-bookmark-option": "job-bookmark-enable"},
+    )
+
+    report = run(aws, "job", "bookmarked")
+
+    found = [f for f in report["findings"] if f["check"] == "bookmark-encryption-job-init"]
+    if expected is None:
+        assert found == []
+    else:
+        assert [(f["severity"], f["resource"]) for f in found] == [(expected, "s3://etl-scripts/bookmarked.py")]

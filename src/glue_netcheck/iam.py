@@ -26,15 +26,25 @@ _GLUE = (
     "glue:GetSecurityConfigurations",
 )
 _KMS = ("kms:DescribeKey", "kms:GetKeyPolicy")
+_ROLE = (
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
+)
 # Only with --all-regions, --organization and --role-arn (AssumeRole on the target accounts' role).
 FLEET_EXTRAS = ("ec2:DescribeRegions", "organizations:ListAccounts", "sts:AssumeRole")
+# Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies.
+CONDITIONAL = ("s3:GetObject", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion")
 
 BY_COMMAND: dict[str, tuple[str, ...]] = {
     "connection": tuple(sorted((*_EC2, *_GLUE, "glue:GetConnection"))),
-    "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnection", "glue:GetJob"))),
-    "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, "glue:GetConnection", "glue:GetCrawler"))),
-    "scan": tuple(sorted((*_EC2, *_GLUE, *_KMS, *FLEET_EXTRAS, "glue:GetConnections"))),
-    "snapshot": tuple(sorted((*_EC2, *_GLUE, *_KMS, *FLEET_EXTRAS, "glue:GetConnections"))),
+    "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, "glue:GetConnection", "glue:GetJob", "s3:GetObject"))),
+    "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, "glue:GetConnection", "glue:GetCrawler"))),
+    "scan": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *FLEET_EXTRAS, "glue:GetConnections", "s3:GetObject"))),
+    "snapshot": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *FLEET_EXTRAS, "glue:GetConnections", "s3:GetObject"))),
 }
 ACTIONS: tuple[str, ...] = tuple(sorted({a for actions in BY_COMMAND.values() for a in actions}))
 

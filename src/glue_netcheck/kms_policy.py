@@ -57,17 +57,37 @@ def role_principal(role: str, account: str | None) -> Principal:
     return Principal("role", f"arn:aws:iam::{account or '<account>'}:role/{role}", account)
 
 
+def _statements(text: str) -> list[Any] | None:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    statements = document.get("Statement", []) if isinstance(document, Mapping) else []
+    return [statements] if isinstance(statements, Mapping) else list(statements)
+
+
 def evaluate(policy_text: str | None, principal: Principal, actions: Iterable[str]) -> Verdict:
+    """What the key policy says about `principal` using the key for `actions`."""
     if policy_text is None:
         return Verdict("undecidable", "the key policy could not be read")
-    try:
-        document = json.loads(policy_text)
-    except json.JSONDecodeError:
+    statements = _statements(policy_text)
+    if statements is None:
         return Verdict("undecidable", "the key policy is not valid JSON")
-    statements = document.get("Statement", []) if isinstance(document, Mapping) else []
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    decisions = {action: _decide(statements, principal, action) for action in actions}
+    return _combine({action: _decide(statements, principal, action) for action in actions})
+
+
+def evaluate_identity(documents: Iterable[str], key_arn: str, actions: Iterable[str]) -> Verdict:
+    """What a role's own (identity) policies say about using the key `key_arn` for `actions`."""
+    statements: list[Any] = []
+    for text in documents:
+        parsed = _statements(text)
+        if parsed is None:
+            return Verdict("undecidable", "a role policy is not valid JSON")
+        statements += parsed
+    return _combine({action: _decide(statements, None, action, key_arn) for action in actions})
+
+
+def _combine(decisions: dict[str, tuple[Decision, str]]) -> Verdict:
     for wanted in ("deny", "none", "undecidable", "iam"):
         hits = [a for a, (d, _) in decisions.items() if d == wanted]
         if hits:
@@ -76,30 +96,37 @@ def evaluate(policy_text: str | None, principal: Principal, actions: Iterable[st
     return Verdict("allow", next(iter(decisions.values()))[1] if decisions else "nothing needed")
 
 
-def _decide(statements: list[Any], principal: Principal, action: str) -> tuple[Decision, str]:
-    allowed: tuple[Decision, str] = ("none", f"no statement allows {action} to {principal}")
+def _decide(
+    statements: list[Any], principal: Principal | None, action: str, resource: str | None = None
+) -> tuple[Decision, str]:
+    """One action: explicit Deny wins, then the strongest Allow. `principal` None: identity
+    statements (no Principal), matched on `resource` instead."""
+    who = "the role's policies" if principal is None else str(principal)
+    allowed: tuple[Decision, str] = ("none", f"no statement allows {action} to {who}")
     for index, statement in enumerate(statements):
         if not isinstance(statement, Mapping):
             continue
         sid = statement.get("Sid") or f"statement {index + 1}"
-        if "NotPrincipal" in statement or "NotAction" in statement:
+        if "NotPrincipal" in statement or "NotAction" in statement or "NotResource" in statement:
             if statement.get("Effect") == "Deny":
                 return ("undecidable", f"{sid} denies with NotPrincipal/NotAction: cannot be decided statically")
             continue
-        match = _principal_match(statement.get("Principal"), principal)
+        match = "direct" if principal is None else _principal_match(statement.get("Principal"), principal)
         if match is None or not _action_match(statement.get("Action"), action):
+            continue
+        if resource is not None and not _action_match(statement.get("Resource", "*"), resource):
             continue
         conditional = bool(statement.get("Condition"))
         if statement.get("Effect") == "Deny":
             if conditional:
                 return ("undecidable", f"{sid} denies {action} under a condition")
-            return ("deny", f"{sid} explicitly denies {action} to {principal}")
+            return ("deny", f"{sid} explicitly denies {action} to {who}")
         if conditional:
             candidate: tuple[Decision, str] = ("undecidable", f"{sid} allows {action} only under a condition")
         elif match == "account":
             candidate = ("iam", f"{sid} allows the account root: the role's IAM policies decide {action}")
         else:
-            candidate = ("allow", f"{sid} allows {action} to {principal}")
+            candidate = ("allow", f"{sid} allows {action} to {who}")
         allowed = max(allowed, candidate, key=lambda d: _STRENGTH[d[0]])
     return allowed
 

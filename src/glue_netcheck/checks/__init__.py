@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from glue_netcheck.checks import (
     availability_zone,
+    bookmark_script,
     consumer_connections,
     custom_dns,
     egress,
@@ -44,6 +45,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     kms_key_state.CHECK,
     kms_key_policy.CHECK,
     kms_key_region.CHECK,
+    bookmark_script.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)

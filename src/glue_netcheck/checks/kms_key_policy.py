@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from glue_netcheck import kms_policy
 from glue_netcheck.checks.base import ConsumerContext, check
 from glue_netcheck.findings import Finding
-from glue_netcheck.model.glue import KmsKey
+from glue_netcheck.model.glue import KmsKey, Role
 
 ID = "kms-key-policy"
 
@@ -47,13 +47,19 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
             wanted.append(
                 (kms_policy.Principal("service", f"logs.{ctx.region}.amazonaws.com"), kms_policy.LOGS_ACTIONS)
             )
+        role = ctx.inventory.roles.get(ctx.consumer.role or "")
         for principal, actions in wanted:
-            yield from _judge(key, principal, actions, ", ".join(uses))
+            yield from _judge(key, principal, actions, ", ".join(uses), role)
 
 
-def _judge(key: KmsKey, principal: kms_policy.Principal, actions: tuple[str, ...], uses: str) -> Iterator[Finding]:
+def _judge(
+    key: KmsKey, principal: kms_policy.Principal, actions: tuple[str, ...], uses: str, role: Role | None
+) -> Iterator[Finding]:
     verdict = kms_policy.evaluate(key.policy, principal, actions)
     ref = key.reference
+    if verdict.decision == "iam" and principal.kind == "role" and role is not None and role.error is None:
+        yield from _judge_role(key, role, principal, actions, uses, verdict.detail)
+        return
     if verdict.decision in ("none", "deny"):
         missing = verdict.missing or actions
         statement = {
@@ -82,10 +88,47 @@ def _judge(key: KmsKey, principal: kms_policy.Principal, actions: tuple[str, ...
             f"verify the condition admits {principal}: aws kms get-key-policy --key-id {ref} --policy-name default",
         )
     elif verdict.decision == "iam":
+        unread = f" (its policies could not be read: {role.error})" if role is not None and role.error else ""
         yield Finding(
             ID,
             "info",
             ref,
-            f"key policy of {ref} ({uses}): {verdict.detail}",
+            f"key policy of {ref} ({uses}): {verdict.detail}{unread}",
             f"make sure {principal}'s IAM policies allow {', '.join(actions)} on {ref}",
+        )
+
+
+def _judge_role(
+    key: KmsKey, role: Role, principal: kms_policy.Principal, actions: tuple[str, ...], uses: str, delegation: str
+) -> Iterator[Finding]:
+    """The key policy delegates to IAM: the role's own policies decide."""
+    ref, arn = key.reference, key.arn or key.reference
+    verdict = kms_policy.evaluate_identity(role.policies, arn, actions)
+    caveat = "; its permissions boundary and any SCPs are not evaluated" if role.permissions_boundary else ""
+    if verdict.decision == "allow":
+        if caveat:
+            yield Finding(ID, "info", ref, f"role {principal} may use {ref} ({uses}){caveat}", "")
+    elif verdict.decision in ("none", "deny"):
+        statement = {"Effect": "Allow", "Action": list(verdict.missing or actions), "Resource": arn}
+        document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        fix = (
+            f"aws iam put-role-policy --role-name {principal.name.rsplit('/', 1)[-1]} --policy-name glue-kms "
+            f"--policy-document '{document}'"
+        )
+        yield Finding(
+            ID,
+            "error",
+            ref,
+            f"key policy of {ref} ({uses}) leaves it to IAM ({delegation}), and role {principal}'s policies do not "
+            f"allow it: {verdict.detail}",
+            fix,
+            ("kms-access-denied",),
+        )
+    else:
+        yield Finding(
+            ID,
+            "warning",
+            ref,
+            f"role {principal} and {ref} ({uses}): {verdict.detail}{caveat}",
+            f"check the condition in {principal}'s policies admits this use",
         )

@@ -327,13 +327,11 @@ def collect_region(reader: AwsReader) -> dict[str, Any]:
     """One region's raw data for every connection, job and crawler in it (shared describes per
     VPC), and every KMS key a security configuration or the catalog names."""
     glue = collect_glue(reader, None)
-    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
-    for config in glue["SecurityConfigurations"]:
-        keys |= set(_configuration_keys(config))
+    consumers = [("job", j) for j in glue["Jobs"]] + [("crawler", c) for c in glue["Crawlers"]]
     return {
         "glue": glue,
         "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
-        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
+        **collect_encryption(reader, glue, glue["SecurityConfigurations"], consumers),
     }
 
 
@@ -360,19 +358,94 @@ def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
     except NotFound:
         raise NotFound(f"Glue {kind} {name!r} not found in {reader.region}: check the name and --region") from None
     glue = collect_glue(reader, _consumer_connections(consumer, kind), missing_ok=True)
-    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
     config_name = consumer.get("SecurityConfiguration" if kind == "job" else "CrawlerSecurityConfiguration")
-    for config in glue["SecurityConfigurations"]:
-        if config.get("Name") == config_name:
-            keys |= set(_configuration_keys(config))
+    configs = [c for c in glue["SecurityConfigurations"] if c.get("Name") == config_name]
     return {
         "glue": glue,
         "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
-        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
+        **collect_encryption(reader, glue, configs, [(kind, consumer)]),
     }
 
 
-def _catalog_keys(settings: dict[str, Any]) -> list[str]:
+def collect_encryption(
+    reader: AwsReader, glue: dict[str, Any], configs: list[dict[str, Any]], consumers: list[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """What decides whether encryption works: the KMS keys the configurations and the catalog
+    name, the consumers' roles (one read per distinct role), and, for jobs with encrypted
+    bookmarks enabled, whether their script calls job.init()."""
+    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
+    for config in configs:
+        keys |= set(_configuration_keys(config))
+    bookmarked = {
+        c.get("Name")
+        for c in configs
+        if ((c.get("EncryptionConfiguration") or {}).get("JobBookmarksEncryption") or {}).get(
+            "JobBookmarksEncryptionMode"
+        )
+        == "CSE-KMS"
+    }
+    scripts = {
+        location: read_script(reader, location)
+        for location in sorted(
+            {
+                (raw.get("Command") or {}).get("ScriptLocation", "")
+                for kind, raw in consumers
+                if kind == "job"
+                and raw.get("SecurityConfiguration") in bookmarked
+                and (raw.get("DefaultArguments") or {}).get("--job-bookmark-option") == "job-bookmark-enable"
+            }
+            - {""}
+        )
+    }
+    roles = sorted({raw["Role"] for _, raw in consumers if raw.get("Role")})
+    return {
+        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
+        "iam": {"Roles": [read_role(reader, role) for role in roles]},
+        "s3": {"Scripts": scripts},
+    }
+
+
+def read_role(reader: AwsReader, role: str) -> dict[str, Any]:
+    """The role's inline and attached policy documents (read-only IAM calls), or the error."""
+    name = role.rsplit("/", 1)[-1]
+    entry: dict[str, Any] = {"RoleName": name, "Reference": role}
+    try:
+        described = reader.one("iam", "get_role", RoleName=name)["Role"]
+        entry["Arn"] = described.get("Arn")
+        entry["PermissionsBoundary"] = bool(described.get("PermissionsBoundary"))
+        documents = [
+            reader.one("iam", "get_role_policy", RoleName=name, PolicyName=policy)["PolicyDocument"]
+            for policy in reader.call("iam", "list_role_policies", "PolicyNames", RoleName=name)
+        ]
+        for attached in reader.call("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+            version = reader.one("iam", "get_policy", PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
+            documents.append(
+                reader.one("iam", "get_policy_version", PolicyArn=attached["PolicyArn"], VersionId=version)[
+                    "PolicyVersion"
+                ]["Document"]
+            )
+        entry["Policies"] = documents
+    except AnalysisError as exc:
+        entry["Error"] = {
+            "Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable",
+            "Message": str(exc),
+        }
+    return entry
+
+
+def read_script(reader: AwsReader, location: str) -> dict[str, Any]:
+    """Whether a job script calls job.init(...): the script itself is never stored."""
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    try:
+        body = reader.one("s3", "get_object", Bucket=bucket, Key=key)["Body"].read(2_000_000)
+    except AnalysisError as exc:
+        return {"Error": {"Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable"}}
+    text = body.decode("utf-8", errors="replace")
+    return {"CallsJobInit": ".init(" in text and "Job(" in text}
+
+
+def _catalog_keys(settings: dict[str, Any] | None) -> list[str]:
+    settings = settings or {}  # None: the settings could not be read
     at_rest = settings.get("EncryptionAtRest") or {}
     passwords = settings.get("ConnectionPasswordEncryption") or {}
     keys = []

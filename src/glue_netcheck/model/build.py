@@ -7,6 +7,7 @@ Anything malformed raises `ModelError` with the path of the offending field.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Network
@@ -18,6 +19,7 @@ from glue_netcheck.model.glue import (
     GlueConnection,
     Inventory,
     KmsKey,
+    Role,
     SecurityConfiguration,
     key_region,
 )
@@ -75,6 +77,22 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
         catalog_encryption=None if catalog_raw is None else _catalog(_mapping(catalog_raw, "catalog")),
         kms_keys={k.reference: k for k in (_kms_key(raw_key, region) for raw_key in _list(kms, "Keys"))},
         denied=network.denied | _denied(glue),
+        roles={r.reference: r for r in map(_role, _list(_mapping(raw.get("iam", {}), "iam"), "Roles"))},
+        scripts={
+            str(location): (entry.get("CallsJobInit") if isinstance(entry, Mapping) else None)
+            for location, entry in _mapping(_mapping(raw.get("s3", {}), "s3").get("Scripts", {}), "Scripts").items()
+        },
+    )
+
+
+def _role(raw: Mapping[str, Any]) -> Role:
+    error = _mapping(raw.get("Error") or {}, "Error")
+    return Role(
+        reference=_str(raw, "Reference"),
+        arn=raw.get("Arn"),
+        policies=tuple(p if isinstance(p, str) else json.dumps(p) for p in raw.get("Policies") or ()),
+        permissions_boundary=bool(raw.get("PermissionsBoundary")),
+        error=str(error["Code"]) if error.get("Code") else None,
     )
 
 

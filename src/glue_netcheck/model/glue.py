@@ -100,6 +100,17 @@ class KmsKey:
         return parts[4] if arn.startswith("arn:") and len(parts) > 4 else None
 
 
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A job's or crawler's IAM role: its identity-policy documents (JSON text)."""
+
+    reference: str
+    arn: str | None
+    policies: tuple[str, ...] = ()
+    permissions_boundary: bool = False
+    error: str | None = None
+
+
 def key_region(reference: str, default: str) -> str:
     """The region a key reference points at: the ARN's, else the caller's."""
     parts = reference.split(":")
@@ -118,6 +129,9 @@ class Inventory:
     catalog_encryption: CatalogEncryption | None = field(default_factory=CatalogEncryption)
     kms_keys: Mapping[str, KmsKey] = field(default_factory=dict)
     denied: frozenset[str] = frozenset()  # IAM actions the collector was refused (EC2 and Glue)
+    roles: Mapping[str, Role] = field(default_factory=dict)  # by the reference jobs and crawlers use
+    # Job script location -> whether it calls job.init() (None: could not be read)
+    scripts: Mapping[str, bool | None] = field(default_factory=dict)
 
     @property
     def region(self) -> str:

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glue_netcheck.checks.base import ConsumerContext, check
+from glue_netcheck.findings import Finding
+
+ID = "bookmark-encryption-job-init"
+
+
+@check(ID, "A job with encrypted bookmarks calls job.init()", "warning")
+def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+    """
+    What it checks
+    For a job whose security configuration encrypts job bookmarks (CSE-KMS) and whose
+    bookmarks are enabled (`--job-bookmark-option job-bookmark-enable`), the script calls
+    `job.init(…)` on a `Job(glueContext)`: only then do bookmarks, and their encryption, take
+    effect. The script is read from S3 (read-only `GetObject`); only whether it calls
+    `job.init` is kept, never its text.
+
+    How Glue fails
+    Silently: the job runs, but bookmarks are never written, so every run reprocesses
+    everything and bookmark encryption protects nothing.
+
+    Remediation
+    Add `job = Job(glueContext)` and `job.init(args['JOB_NAME'], args)` at the start of the
+    script and `job.commit()` at the end.
+
+    References
+    https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html
+    https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html
+    """
+    consumer = ctx.consumer
+    for location, calls_init in ctx.inventory.scripts.items():
+        if calls_init is None:
+            yield Finding(
+                ID,
+                "info",
+                location,
+                f"job {consumer.name}'s script {location} could not be read",
+                "grant s3:GetObject on the script to check that it calls job.init()",
+            )
+        elif not calls_init:
+            yield Finding(
+                ID,
+                "warning",
+                location,
+                f"job {consumer.name} encrypts bookmarks, but its script {location} never calls "
+                "job.init(): bookmarks, and their encryption, do nothing",
+                "add job = Job(glueContext); job.init(args['JOB_NAME'], args) and job.commit()",
+            )
