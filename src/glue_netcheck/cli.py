@@ -401,6 +401,59 @@ def snapshot_command(
     _run(body)
 
 
+@app.command("plan")
+def plan_command(
+    plan_file: Annotated[Path, typer.Argument(help="`terraform show -json tfplan` output", metavar="PLAN.json")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+    fail_on: FailOnOpt = FailOn.fail,
+    color: ColorOpt = None,  # type: ignore[assignment]
+) -> None:
+    """Pre-deployment: analyse the Glue connections in a Terraform plan, merged with what exists."""
+
+    def body() -> int:
+        from glue_netcheck.collect import terraform
+
+        plan = terraform.load(plan_file)
+        if snapshot is not None:
+            inventories = snapshots.load(snapshot)
+            base_region = _pick_region(inventories, region, f"snapshot {snapshot}").region
+            raw_base = snapshots.raw_region(snapshot, base_region)
+        else:
+            raw_base, base_region = _live_base(plan, region, profile)
+        merged = terraform.merge(raw_base, plan, base_region)
+        inventory = _build(base_region, merged)
+        names = terraform.affected_connections(plan, raw_base, merged)
+        reports = [analyse_connection(inventory, name) for name in names if name in inventory.connections]
+        if fmt is Format.text:
+            emit(text.render_summary(reports, color=_use_color(color), width=_width()), output)
+        elif fmt is Format.json:
+            emit(json_report.render_many(reports, plan.addresses), output)
+        elif fmt is Format.sarif:
+            emit(sarif.render(reports, plan.addresses), output)
+        else:
+            emit(render(reports, fmt, color, many=True), output)
+        return worst_exit(reports, fail_on is FailOn.warn)
+
+    _run(body)
+
+
+def _live_base(plan: Any, region: str | None, profile: str | None) -> tuple[dict[str, Any], str]:
+    """The live account's side of a plan: Glue resources and the VPCs the plan builds on."""
+    from glue_netcheck.collect import aws, terraform
+
+    reader = aws.AwsReader(region=region, profile=profile)
+    raw = aws.collect_region(reader)
+    subnets = terraform.existing_ids(plan, "subnet-")
+    planned = [{"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(subnets)]
+    vpcs = aws.vpcs_of(reader, raw["glue"]["Connections"] + planned) | terraform.existing_ids(plan, "vpc-")
+    raw["ec2"] = aws.collect_network(reader, vpcs)
+    return raw, reader.region
+
+
 @app.command("iam-policy")
 def iam_policy(
     command: Annotated[

@@ -108,3 +108,12 @@ def load(path: Path) -> dict[str, Inventory]:
         except (ModelError, RecursionError) as exc:
             raise SnapshotError(f"{where}: {exc}") from None
     return inventories
+
+
+def raw_region(path: Path, region: str) -> dict[str, Any]:
+    """One region's raw answers from a snapshot already validated by `load`."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for key, raw in document["regions"].items():
+        if raw.get("region", key) == region:
+            return dict(raw)
+    raise SnapshotError(f"snapshot {path}: no region {region}")

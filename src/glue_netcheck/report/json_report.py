@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from glue_netcheck import __version__
@@ -50,8 +50,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def report_dict(report: ConnectionReport) -> dict[str, Any]:
+def report_dict(report: ConnectionReport, addresses: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`addresses`: resource id -> Terraform address, for plans (added to findings as an extension)."""
     conn = report.connection
+    findings = [finding_dict(f) for f in report.findings]
+    for finding in findings:
+        if addresses and finding["resource"] in addresses:
+            finding["terraform_address"] = addresses[finding["resource"]]
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "glue-netcheck", "version": __version__},
@@ -70,7 +75,7 @@ def report_dict(report: ConnectionReport) -> dict[str, Any]:
         ],
         "verdict": report.verdict,
         "paths": [path_dict(p) for p in report.paths],
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": findings,
         "predicted_failures": list(report.predicted_failures),
     }
 
@@ -110,10 +115,10 @@ def render_consumer(result: ConsumerReport) -> str:
     return json.dumps(consumer_dict(result), indent=2) + "\n"
 
 
-def render_many(reports: Sequence[ConnectionReport]) -> str:
+def render_many(reports: Sequence[ConnectionReport], addresses: Mapping[str, str] | None = None) -> str:
     document = {
         "schema_version": SCHEMA_VERSION,
-        "results": [report_dict(r) for r in reports],
+        "results": [report_dict(r, addresses) for r in reports],
         "summary": summary(reports),
     }
     return json.dumps(document, indent=2) + "\n"

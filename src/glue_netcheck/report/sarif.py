@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from glue_netcheck import __version__
@@ -31,8 +31,9 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
-def render(reports: Sequence[ConnectionReport]) -> str:
-    return _document([(r.region, r.connection.name, f) for r in reports for f in r.findings])
+def render(reports: Sequence[ConnectionReport], addresses: Mapping[str, str] | None = None) -> str:
+    """`addresses`: resource id -> Terraform address, for plans: the logical location's name."""
+    return _document([(r.region, r.connection.name, f) for r in reports for f in r.findings], addresses or {})
 
 
 def render_consumer(result: ConsumerReport) -> str:
@@ -41,7 +42,8 @@ def render_consumer(result: ConsumerReport) -> str:
     return _document(own + [(r.region, r.connection.name, f) for r in result.connections for f in r.findings])
 
 
-def _document(findings: Sequence[tuple[str, str, Finding]]) -> str:
+def _document(findings: Sequence[tuple[str, str, Finding]], addresses: Mapping[str, str] | None = None) -> str:
+    addresses = addresses or {}
     index = {check.id: i for i, check in enumerate(ALL)}
     results = [
         {
@@ -55,7 +57,7 @@ def _document(findings: Sequence[tuple[str, str, Finding]]) -> str:
                         {
                             "name": f.resource,
                             "kind": "resource",
-                            "fullyQualifiedName": f"{region}/{scope}/{f.resource}",
+                            "fullyQualifiedName": addresses.get(f.resource, f"{region}/{scope}/{f.resource}"),
                         },
                     ],
                 }
