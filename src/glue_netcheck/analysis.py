@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from glue_netcheck import targets
 from glue_netcheck.checks import REGISTRY, Check, Context
 from glue_netcheck.checks.base import C
 from glue_netcheck.findings import SEVERITY_ORDER, Finding
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
-from glue_netcheck.net.paths import service_path
+from glue_netcheck.net.paths import Source, ip_in, service_path, target_path
 from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
 from glue_netcheck.predict import consumer_needs_kms, predicted_failures
 from glue_netcheck.services import Service
@@ -88,9 +89,23 @@ def connection_context(inventory: Inventory, name: str, consumers: tuple[Consume
         paths={},
         required=required_services(inventory, conn, consumers),
     )
+    target = targets.address(conn)
+    if target is not None:
+        ctx = replace(ctx, target=(target, targets.place(inventory, target)))
     if not conn.subnet_id:
         return ctx
-    return replace(ctx, paths={key: _trace(ctx, Service(key, inventory.region)) for key in ctx.required})
+    paths = {key: _trace(ctx, Service(key, inventory.region)) for key in ctx.required}
+    source = ctx.source
+    if ctx.target is not None and source is not None and _traceable(ctx.target[1], source):
+        paths["target"] = target_path(inventory.network, source, *ctx.target)
+    return replace(ctx, paths=paths)
+
+
+def _traceable(placement: targets.Placement, source: Source) -> bool:
+    """The contract traces the target only where the account's resources place it."""
+    if placement.kind == "database":
+        return True
+    return placement.kind == "ip" and any(ip_in(placement.resource, c) for c in source.vpc.cidrs)
 
 
 def report(ctx: Context) -> ConnectionReport:
@@ -179,7 +194,7 @@ def _run_checks(ctx: Context) -> list[Finding]:
 def _verdict(ctx: Context, findings: list[Finding], failures: list[str]) -> str:
     if failures:
         return "fail"
-    if any(ctx.required.get(p.service) and p.reachable is None for p in ctx.paths.values()):
+    if any((p.service == "target" or ctx.required.get(p.service)) and p.reachable is None for p in ctx.paths.values()):
         return "unknown"
     if any(f.severity in ("error", "warning") for f in findings):
         return "warn"

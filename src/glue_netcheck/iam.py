@@ -36,15 +36,19 @@ _ROLE = (
 )
 # Only with --all-regions, --organization and --role-arn (AssumeRole on the target accounts' role).
 FLEET_EXTRAS = ("ec2:DescribeRegions", "organizations:ListAccounts", "sts:AssumeRole")
-# Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies.
-CONDITIONAL = ("s3:GetObject", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion")
+_RDS = ("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBSubnetGroups")
+# Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies;
+# only when a connection's URL names an RDS host.
+CONDITIONAL = ("s3:GetObject", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", *_RDS)
+
+_FLEET = tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *_RDS, *FLEET_EXTRAS, "glue:GetConnections", "s3:GetObject")))
 
 BY_COMMAND: dict[str, tuple[str, ...]] = {
-    "connection": tuple(sorted((*_EC2, *_GLUE, "glue:GetConnection"))),
-    "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, "glue:GetConnection", "glue:GetJob", "s3:GetObject"))),
-    "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, "glue:GetConnection", "glue:GetCrawler"))),
-    "scan": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *FLEET_EXTRAS, "glue:GetConnections", "s3:GetObject"))),
-    "snapshot": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *FLEET_EXTRAS, "glue:GetConnections", "s3:GetObject"))),
+    "connection": tuple(sorted((*_EC2, *_GLUE, *_RDS, "glue:GetConnection"))),
+    "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *_RDS, "glue:GetConnection", "glue:GetJob", "s3:GetObject"))),
+    "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *_RDS, "glue:GetConnection", "glue:GetCrawler"))),
+    "scan": _FLEET,
+    "snapshot": _FLEET,
 }
 ACTIONS: tuple[str, ...] = tuple(sorted({a for actions in BY_COMMAND.values() for a in actions}))
 

@@ -28,6 +28,26 @@ class Service:
     port: int = HTTPS
 
 
+@dataclass(frozen=True, slots=True)
+class External:
+    """A destination that is not an AWS service endpoint (the connection's own data source)."""
+
+    host: str
+    port: int
+    key: str = "target"
+    prefix_list_name: None = None
+
+    @property
+    def dns_name(self) -> str:
+        return self.host
+
+    @property
+    def endpoint_service_name(self) -> str:
+        return ""  # no VPC endpoint serves it
+
+
+Destination = Service | External
+
 ALWAYS = ("kms", "s3")
 DISPLAY = {
     "kms": "KMS",

@@ -19,6 +19,7 @@ from glue_netcheck.checks import (
     security_configuration,
     self_reference,
     service_paths,
+    target,
     vpc_dns,
 )
 from glue_netcheck.checks.base import AnyCheck, Check, ConsumerContext, Context
@@ -34,6 +35,7 @@ REGISTRY: tuple[Check[Context], ...] = (
     custom_dns.CHECK,
     free_ips.CHECK,
     *service_paths.CHECKS,
+    target.CHECK,
     *endpoint_private_dns.CHECKS,
     *endpoint_security_group.CHECKS,
 )

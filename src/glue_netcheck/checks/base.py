@@ -18,6 +18,7 @@ from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.net.paths import Source
 from glue_netcheck.net.trace import PathResult
 from glue_netcheck.predict import unreachable_service_failures
+from glue_netcheck.targets import Address, Placement
 
 SECTIONS = ("What it checks", "How Glue fails", "Remediation", "References")
 
@@ -36,6 +37,8 @@ class Context:
     paths: Mapping[str, PathResult]
     # service -> True when a consumer cannot work without it, False when only some uses need it
     required: Mapping[str, bool]
+    # The connection's own data source, when its properties name one, and where it lands.
+    target: tuple[Address, Placement] | None = None
 
     @property
     def region(self) -> str:

@@ -320,7 +320,30 @@ def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]
 def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
     """One region's raw data for analysing one connection."""
     glue = collect_glue(reader, [name])
-    return {"glue": glue, "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]))}
+    return {
+        "glue": glue,
+        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
+        "rds": collect_databases(reader, glue["Connections"]),
+    }
+
+
+def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> dict[str, Any]:
+    """RDS instances and clusters, read only when a connection's URL names an RDS host (so a
+    fleet of non-RDS connections pays nothing). Region-wide describes, filtered in memory."""
+    hosts = " ".join(str(v) for c in connections for v in (c.get("ConnectionProperties") or {}).values())
+    if ".rds.amazonaws.com" not in hosts:
+        return {}
+    denied: list[str] = []
+    rds: dict[str, Any] = {
+        "DBInstances": readable(denied, [], lambda: reader.call("rds", "describe_db_instances", "DBInstances"))
+    }
+    if ".cluster-" in hosts:
+        rds["DBClusters"] = readable(denied, [], lambda: reader.call("rds", "describe_db_clusters", "DBClusters"))
+        rds["DBSubnetGroups"] = readable(
+            denied, [], lambda: reader.call("rds", "describe_db_subnet_groups", "DBSubnetGroups")
+        )
+    rds["Denied"] = denied
+    return rds
 
 
 def collect_region(reader: AwsReader) -> dict[str, Any]:
@@ -331,6 +354,7 @@ def collect_region(reader: AwsReader) -> dict[str, Any]:
     return {
         "glue": glue,
         "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
+        "rds": collect_databases(reader, glue["Connections"]),
         **collect_encryption(reader, glue, glue["SecurityConfigurations"], consumers),
     }
 
@@ -363,6 +387,7 @@ def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
     return {
         "glue": glue,
         "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
+        "rds": collect_databases(reader, glue["Connections"]),
         **collect_encryption(reader, glue, configs, [(kind, consumer)]),
     }
 

@@ -16,6 +16,7 @@ from typing import Any
 from glue_netcheck.model.glue import (
     CatalogEncryption,
     Consumer,
+    Database,
     GlueConnection,
     Inventory,
     KmsKey,
@@ -78,11 +79,50 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
         kms_keys={k.reference: k for k in (_kms_key(raw_key, region) for raw_key in _list(kms, "Keys"))},
         denied=network.denied | _denied(glue),
         roles={r.reference: r for r in map(_role, _list(_mapping(raw.get("iam", {}), "iam"), "Roles"))},
+        databases=_databases(_mapping(raw.get("rds", {}), "rds")),
         scripts={
             str(location): (entry.get("CallsJobInit") if isinstance(entry, Mapping) else None)
             for location, entry in _mapping(_mapping(raw.get("s3", {}), "s3").get("Scripts", {}), "Scripts").items()
         },
     )
+
+
+def _databases(rds: Mapping[str, Any]) -> tuple[Database, ...]:
+    groups = {g["DBSubnetGroupName"]: g for g in _list(rds, "DBSubnetGroups") if g.get("DBSubnetGroupName")}
+
+    def subnets(group: Any) -> tuple[str, ...]:
+        if isinstance(group, str):
+            group = groups.get(group, {})
+        return tuple(s["SubnetIdentifier"] for s in (group or {}).get("Subnets", []) if s.get("SubnetIdentifier"))
+
+    def vpc(group: Any) -> str | None:
+        if isinstance(group, str):
+            group = groups.get(group, {})
+        return (group or {}).get("VpcId")
+
+    found = [
+        Database(
+            id=_str(raw, "DBInstanceIdentifier"),
+            endpoints=tuple(e for e in [(raw.get("Endpoint") or {}).get("Address")] if e),
+            port=(raw.get("Endpoint") or {}).get("Port") or raw.get("DbInstancePort"),
+            vpc_id=vpc(raw.get("DBSubnetGroup")),
+            subnet_ids=subnets(raw.get("DBSubnetGroup")),
+            group_ids=tuple(g["VpcSecurityGroupId"] for g in raw.get("VpcSecurityGroups", [])),
+        )
+        for raw in _list(rds, "DBInstances")
+    ]
+    found += [
+        Database(
+            id=_str(raw, "DBClusterIdentifier"),
+            endpoints=tuple(e for e in (raw.get("Endpoint"), raw.get("ReaderEndpoint")) if e),
+            port=raw.get("Port"),
+            vpc_id=vpc(raw.get("DBSubnetGroup")),
+            subnet_ids=subnets(raw.get("DBSubnetGroup")),
+            group_ids=tuple(g["VpcSecurityGroupId"] for g in raw.get("VpcSecurityGroups", [])),
+        )
+        for raw in _list(rds, "DBClusters")
+    ]
+    return tuple(found)
 
 
 def _role(raw: Mapping[str, Any]) -> Role:

@@ -111,6 +111,18 @@ class Role:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Database:
+    """An RDS instance or cluster (DocumentDB and Neptune too): where a JDBC host lands."""
+
+    id: str
+    endpoints: tuple[str, ...]
+    port: int | None
+    vpc_id: str | None
+    subnet_ids: tuple[str, ...]
+    group_ids: tuple[str, ...]
+
+
 def key_region(reference: str, default: str) -> str:
     """The region a key reference points at: the ARN's, else the caller's."""
     parts = reference.split(":")
@@ -130,6 +142,7 @@ class Inventory:
     kms_keys: Mapping[str, KmsKey] = field(default_factory=dict)
     denied: frozenset[str] = frozenset()  # IAM actions the collector was refused (EC2 and Glue)
     roles: Mapping[str, Role] = field(default_factory=dict)  # by the reference jobs and crawlers use
+    databases: tuple[Database, ...] = ()
     # Job script location -> whether it calls job.init() (None: could not be read)
     scripts: Mapping[str, bool | None] = field(default_factory=dict)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from ipaddress import IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from glue_netcheck.model.network import (
     Network,
@@ -26,7 +26,8 @@ from glue_netcheck.net import dns, nacl, routing, security_groups
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.space import PUBLIC_INTERNET
 from glue_netcheck.net.trace import BlockedAt, Hop, HopVerdict, PathResult, Via, first_drop, first_unknown
-from glue_netcheck.services import Service
+from glue_netcheck.services import Destination, External, Service
+from glue_netcheck.targets import Address, Placement
 
 # Route targets that take traffic out of this VPC to places its API answers cannot show.
 _OPAQUE: dict[str, Via] = {
@@ -82,7 +83,7 @@ def service_path(network: Network, source: Source, service: Service) -> PathResu
     return _result(service, tuple(hops), via, resolution.bypassed)
 
 
-def _result(service: Service, hops: tuple[Hop, ...], via: Via | None, bypassed: VpcEndpoint | None) -> PathResult:
+def _result(service: Destination, hops: tuple[Hop, ...], via: Via | None, bypassed: VpcEndpoint | None) -> PathResult:
     drop = first_drop(hops)
     if drop is not None:
         blocked = BlockedAt(drop.type, drop.id, drop.detail)
@@ -134,16 +135,94 @@ def _via_interface_endpoint(
             )
         )
         return None
-    groups = endpoint_groups(network, endpoint)
-    target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{endpoint.id} ({subnet.cidr})")
-    hops.append(_sg_hop(network, source.groups, "egress", target, service.port, source.subnet.id))
+    reached = _to_private(network, source, service.port, subnet, endpoint_groups(network, endpoint), endpoint.id, hops)
+    return "interface-endpoint" if reached else None
+
+
+def _to_private(
+    network: Network,
+    source: Source,
+    port: int,
+    subnet: Subnet,
+    groups: tuple[SecurityGroup, ...],
+    owner: str,
+    hops: list[Hop],
+) -> bool:
+    """Glue ENIs to a private address in `subnet` of the same VPC, guarded by `groups`: egress,
+    the local route, the ACLs of both subnets both ways, the destination's ingress."""
+    target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{owner} ({subnet.cidr})")
+    hops.append(_sg_hop(network, source.groups, "egress", target, port, source.subnet.id))
     if not _route_hop(network, source.subnet, target.networks, hops, expect_local=True):
-        return None
-    request = f"tcp {service.port} to {endpoint.id}"
-    _crossing(network, source.subnet, subnet, service.port, request, hops)
-    hops.append(_sg_hop(network, groups, "ingress", source.peer, service.port, endpoint.id))
-    _crossing(network, subnet, source.subnet, service.port, request, hops, return_traffic=True)
-    return "interface-endpoint"
+        return False
+    request = f"tcp {port} to {owner}"
+    _crossing(network, source.subnet, subnet, port, request, hops)
+    hops.append(_sg_hop(network, groups, "ingress", source.peer, port, owner))
+    _crossing(network, subnet, source.subnet, port, request, hops, return_traffic=True)
+    return True
+
+
+@lru_cache(maxsize=65_536)
+def target_path(network: Network, source: Source, target: Address, placement: Placement) -> PathResult:
+    """The connection's own data source: same-VPC databases and addresses are traced like an
+    endpoint; other VPCs are undecidable here; anything outside goes the public way (NAT)."""
+    destination = External(target.host, target.port)
+    hops: list[Hop] = []
+    via: Via | None = None
+    dns_off = source.vpc.enable_dns_support is False and not dns.custom_dns_servers(network, source.vpc)
+    if placement.kind != "ip" and dns_off:
+        hops.append(Hop("vpc", source.vpc.id, "deny", f"enableDnsSupport is off: {target.host} does not resolve"))
+    elif placement.kind == "database" and placement.vpc_id not in (None, source.vpc.id):
+        hops.append(
+            Hop(
+                "vpc",
+                source.vpc.id,
+                "unknown",
+                f"{placement.resource} is in {placement.vpc_id}: paths between VPCs (peering, transit "
+                "gateway) are not evaluated",
+            )
+        )
+    elif placement.kind == "database":
+        subnets = [network.subnets[s] for s in placement.subnet_ids if s in network.subnets]
+        subnet = next((s for s in subnets if s.availability_zone == source.subnet.availability_zone), None) or (
+            subnets[0] if subnets else None
+        )
+        groups = tuple(network.security_groups[g] for g in placement.group_ids if g in network.security_groups)
+        if subnet is None:
+            hops.append(
+                Hop("subnet", placement.resource, "unknown", f"the subnets of {placement.resource} are not known")
+            )
+        elif _to_private(network, source, target.port, subnet, groups, placement.resource, hops):
+            via = "local"
+    elif placement.kind == "ip" and any(ip_in(target.host, c) for c in source.vpc.cidrs):
+        subnet = next((s for s in network.subnets.values() if ip_in(target.host, s.cidr)), None)
+        if subnet is not None and _route_hop(network, source.subnet, (subnet.cidr,), hops, expect_local=True):
+            hops.append(
+                Hop(
+                    "network-interface",
+                    target.host,
+                    "unknown",
+                    f"{target.host} is in {subnet.id}, but which security groups guard it is not known",
+                )
+            )
+            via = "local"
+    else:
+        hops.append(
+            Hop(
+                "vpc",
+                source.vpc.id,
+                "allow" if placement.kind == "ip" else "info",
+                f"{target.host} is outside this account's known resources: the public path is traced",
+            )
+        )
+        via = _via_public_address(network, source, destination, hops)
+    return _result(destination, tuple(hops), via, None)
+
+
+def ip_in(address: str, network: IPv4Network) -> bool:
+    try:
+        return IPv4Address(address) in network
+    except ValueError:
+        return False
 
 
 def endpoint_groups(network: Network, endpoint: VpcEndpoint) -> tuple[SecurityGroup, ...]:
@@ -169,7 +248,7 @@ def _endpoint_subnet(network: Network, glue_subnet: Subnet, endpoint: VpcEndpoin
 # --- public address: gateway endpoint, NAT gateway, or nothing ------------------------------
 
 
-def _via_public_address(network: Network, source: Source, service: Service, hops: list[Hop]) -> Via | None:
+def _via_public_address(network: Network, source: Source, service: Destination, hops: list[Hop]) -> Via | None:
     prefix_list = network.prefix_list_named(service.prefix_list_name) if service.prefix_list_name else None
     if prefix_list and prefix_list.cidrs:
         target = Peer(
@@ -227,7 +306,7 @@ def _via_public_address(network: Network, source: Source, service: Service, hops
     return via
 
 
-def _public_route(network: Network, table: RouteTable, service: Service, target: Peer) -> Route | None:
+def _public_route(network: Network, table: RouteTable, service: Destination, target: Peer) -> Route | None:
     # A gateway endpoint for this service wins over any default route (prefix-list routes are
     # more specific); find it by its endpoint even when the prefix list's CIDRs are unknown.
     for route in table.routes:
@@ -244,7 +323,7 @@ def _public_route(network: Network, table: RouteTable, service: Service, target:
 def _beyond_route(
     network: Network,
     source: Source,
-    service: Service,
+    service: Destination,
     kind: str,
     target_id: str,
     target: Peer,
@@ -309,7 +388,7 @@ def _beyond_route(
 
 
 def _via_nat(
-    network: Network, source: Source, service: Service, nat_id: str, target: Peer, hops: list[Hop]
+    network: Network, source: Source, service: Destination, nat_id: str, target: Peer, hops: list[Hop]
 ) -> Via | None:
     nat = network.nat_gateways.get(nat_id)
     if nat is None:

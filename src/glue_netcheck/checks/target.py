@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glue_netcheck import remediation
+from glue_netcheck.checks.base import Context, check
+from glue_netcheck.findings import Finding
+from glue_netcheck.net.paths import target_path
+
+ID = "target-reachable"
+
+
+@check(ID, "The connection's data source is reachable from its subnet", "error")
+def CHECK(ctx: Context) -> Iterator[Finding]:
+    """
+    What it checks
+    The host and port in the connection's properties (`JDBC_CONNECTION_URL` for MySQL,
+    PostgreSQL, Oracle, SQL Server and Redshift URL forms, `KAFKA_BOOTSTRAP_SERVERS`,
+    `CONNECTION_URL` for MongoDB/DocumentDB), mapped to the account's resources: an RDS
+    instance or cluster (its subnet group and security groups) or a private address in the VPC.
+    In the same VPC the path is traced like an endpoint's: the connection's egress, the local
+    route, the network ACLs of both subnets both ways, and the target's security groups, which
+    must admit the connection's group or subnet on the port. A target in another VPC (peering,
+    transit gateway) is undecidable here; a host that maps to nothing is external: it needs a
+    NAT gateway or a route to its network, and is reported, not traced.
+
+    How Glue fails
+    The job reaches AWS but not its database: "Communications link failure" (JDBC), connect
+    timeouts; the crawler fails to connect.
+
+    Remediation
+    Admit the connection's security group on the database's port
+    (`aws ec2 authorize-security-group-ingress --group-id <db sg> --ip-permissions
+    'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=<glue sg>}]'`), or fix
+    the route or network ACL the finding names.
+
+    References
+    https://docs.aws.amazon.com/glue/latest/dg/setup-vpc-for-glue-access.html
+    https://docs.aws.amazon.com/glue/latest/dg/connection-JDBC-VPC.html
+    """
+    if ctx.target is None:
+        return
+    address, placement = ctx.target
+    path = ctx.paths.get("target")
+    where = f"{address.host}:{address.port}"
+    source = ctx.source
+    if path is None:
+        if placement.kind == "database" or not ctx.network_valid or source is None:
+            return
+        public = target_path(ctx.inventory.network, source, address, placement)
+        external = (
+            f"{where} is not among this account's resources (RDS, addresses in the VPC): it is external, "
+            "reached only through a NAT gateway or a route to its network"
+        )
+        if public.reachable is False and public.blocked_at is not None:
+            # Info, not a warning: the host may well sit behind a VPN the API cannot show.
+            yield Finding(
+                ID,
+                "info",
+                public.blocked_at.id,
+                f"{external}, and its public path is blocked at {public.blocked_at.id} ({public.blocked_at.reason})",
+                "route 0.0.0.0/0 through a NAT gateway, or route the target's network through a VPN, peering or "
+                "transit gateway",
+            )
+        else:
+            yield Finding(ID, "info", address.host, f"{external}; the public path is open", "")
+        return
+    if path.reachable is False and path.blocked_at is not None and ctx.network_valid:
+        drop = next((h for h in path.hops if h.verdict == "deny"), None)
+        fix = (remediation.for_hop(drop) if drop else None) or f"fix {path.blocked_at.id}: {path.blocked_at.reason}"
+        yield Finding(
+            ID,
+            "error",
+            path.blocked_at.id,
+            f"{placement.resource} ({where}) is unreachable from {ctx.connection.subnet_id}: blocked at "
+            f'{path.blocked_at.id} ({path.blocked_at.reason}): "Communications link failure"',
+            fix,
+            ("target-unreachable",),
+        )

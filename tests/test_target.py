@@ -1,0 +1,170 @@
+"""The connection's own data source, end to end against moto: an RDS instance in the same VPC
+allowed, blocked by its security group, blocked by a network ACL; in another VPC (undecidable);
+an external host (reported, not traced). Target URL parsing for every documented form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from glue_netcheck.model.glue import GlueConnection
+from glue_netcheck.targets import Address, address
+
+from conftest import Aws
+from scenarios import AZ, SCENARIOS, Layout
+
+
+def rds_client(aws: Aws) -> Any:
+    return boto3.client(
+        "rds",
+        endpoint_url=aws.url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def database(aws: Aws, vpc: str, *, admit: str | None) -> tuple[str, str, list[str]]:
+    """A PostgreSQL instance in two new subnets of `vpc`; its group admits `admit` on 5432."""
+    ec2 = aws.clients.ec2
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
+        for cidr, az in (("10.0.5.0/24", AZ), ("10.0.6.0/24", "us-east-1b"))
+    ]
+    group = ec2.create_security_group(GroupName="orders-db", Description="database", VpcId=vpc)["GroupId"]
+    if admit:
+        ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": admit}]}
+            ],
+        )
+    rds = rds_client(aws)
+    rds.create_db_subnet_group(DBSubnetGroupName="orders", DBSubnetGroupDescription="orders", SubnetIds=subnets)
+    instance = rds.create_db_instance(
+        DBInstanceIdentifier="orders",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        DBSubnetGroupName="orders",
+        VpcSecurityGroupIds=[group],
+        MasterUsername="etl",
+        MasterUserPassword="x" * 12,
+    )["DBInstance"]
+    return instance["Endpoint"]["Address"], group, subnets
+
+
+def connect(aws: Aws, layout: Layout, host: str, name: str = "orders-rds") -> dict[str, Any]:
+    aws.clients.glue.create_connection(
+        ConnectionInput={
+            "Name": name,
+            "ConnectionType": "JDBC",
+            "ConnectionProperties": {"JDBC_CONNECTION_URL": f"jdbc:postgresql://{host}:5432/orders", "USERNAME": "etl"},
+            "PhysicalConnectionRequirements": {
+                "SubnetId": layout.subnet,
+                "SecurityGroupIdList": [layout.glue_sg],
+                "AvailabilityZone": AZ,
+            },
+        }
+    )
+    result = aws.cli("connection", name, "--format", "json")
+    assert result.stderr == ""
+    report: dict[str, Any] = result.json
+    report["exit"] = result.code
+    return report
+
+
+def target(report: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in report["paths"] if p["service"] == "target")
+
+
+def test_rds_in_the_same_vpc_admitting_glue(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, _, _ = database(aws, layout.vpc, admit=layout.glue_sg)
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert (path["endpoint"], path["port"], path["reachable"], path["via"]) == (host, 5432, True, "local")
+    assert (report["verdict"], report["exit"]) == ("pass", 0)
+
+
+def test_rds_whose_group_does_not_admit_glue(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, group, _ = database(aws, layout.vpc, admit=None)
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert path["reachable"] is False and path["blocked_at"]["type"] == "security-group"
+    assert path["blocked_at"]["id"] == group
+    assert report["predicted_failures"] == ["target-unreachable"] and report["exit"] == 1
+    finding = next(f for f in report["findings"] if f["check"] == "target-reachable")
+    assert finding["resource"] == group
+    assert f"UserIdGroupPairs=[{{GroupId={layout.glue_sg}}}]" in finding["remediation"]
+
+
+def test_rds_behind_a_network_acl(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, _, subnets = database(aws, layout.vpc, admit=layout.glue_sg)
+    ec2 = aws.clients.ec2
+    acl = ec2.create_network_acl(VpcId=layout.vpc)["NetworkAcl"]["NetworkAclId"]  # no entries: implicit deny
+    for subnet in subnets:
+        current = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])
+        association = next(
+            a["NetworkAclAssociationId"]
+            for n in current["NetworkAcls"]
+            for a in n["Associations"]
+            if a["SubnetId"] == subnet
+        )
+        ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert (path["reachable"], path["blocked_at"]["type"], path["blocked_at"]["id"]) == (False, "network-acl", acl)
+    assert report["predicted_failures"] == ["target-unreachable"]
+
+
+def test_rds_in_another_vpc_is_undecidable(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    other = aws.clients.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    host, _, _ = database(aws, other, admit=None)
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert path["reachable"] is None and path["undecided_at"]["type"] == "vpc"
+    assert other in path["undecided_at"]["reason"]
+    assert (report["verdict"], report["exit"]) == ("unknown", 3)
+
+
+def test_external_host_is_reported_with_its_public_blocker(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)  # no NAT gateway
+
+    report = connect(aws, layout, "db.partner.example.com")
+
+    assert not any(p["service"] == "target" for p in report["paths"])
+    finding = next(f for f in report["findings"] if f["check"] == "target-reachable")
+    assert (finding["severity"], finding["resource"]) == ("info", layout.route_table)
+    assert "external" in finding["message"] and report["verdict"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        ({"JDBC_CONNECTION_URL": "jdbc:mysql://db.x:3306/app"}, Address("db.x", 3306)),
+        ({"JDBC_CONNECTION_URL": "jdbc:postgresql://db.x/app"}, Address("db.x", 5432)),
+        ({"JDBC_CONNECTION_URL": "jdbc:oracle:thin:@//ora.x:1521/svc"}, Address("ora.x", 1521)),
+        ({"JDBC_CONNECTION_URL": "jdbc:oracle:thin:@ora.x:1522:SID"}, Address("ora.x", 1522)),
+        ({"JDBC_CONNECTION_URL": "jdbc:sqlserver://sql.x;databaseName=a"}, Address("sql.x", 1433)),
+        ({"JDBC_CONNECTION_URL": "jdbc:redshift://rs.x:5439/dev"}, Address("rs.x", 5439)),
+        ({"KAFKA_BOOTSTRAP_SERVERS": "b-1.kafka.x:9094,b-2.kafka.x:9094"}, Address("b-1.kafka.x", 9094)),
+        ({"CONNECTION_URL": "mongodb://etl:****@docdb.x:27017/app"}, Address("docdb.x", 27017)),
+        ({"USERNAME": "etl"}, None),
+    ],
+)
+def test_target_address_forms(properties: dict[str, str], expected: Address | None) -> None:
+    assert address(GlueConnection("c", "JDBC", None, (), None, properties)) == expected
