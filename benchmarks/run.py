@@ -28,7 +28,7 @@ def api_calls() -> list[tuple[str, str]]:
 
     from glue_netcheck.collect import aws
 
-    from scenarios import REGION, SCENARIOS, Clients, Layout, glue_security_group, public_nat, s3_gateway, vpc
+    from scenarios import REGION, SCENARIOS, Clients, fleet_vpc
 
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -44,24 +44,7 @@ def api_calls() -> list[tuple[str, str]]:
         with mock_aws():
             clients = Clients(*(boto3.client(s, region_name=REGION) for s in ("ec2", "glue", "kms")))
             for v in range(vpcs):
-                layout = Layout()
-                vpc(clients, layout)
-                glue_security_group(clients, layout)
-                public_nat(clients, layout)
-                s3_gateway(clients, layout)
-                for c in range(per_vpc):
-                    clients.glue.create_connection(
-                        ConnectionInput={
-                            "Name": f"c-{v}-{c}",
-                            "ConnectionType": "JDBC",
-                            "ConnectionProperties": {},
-                            "PhysicalConnectionRequirements": {
-                                "SubnetId": layout.subnet,
-                                "SecurityGroupIdList": [layout.glue_sg],
-                                "AvailabilityZone": "us-east-1a",
-                            },
-                        }
-                    )
+                fleet_vpc(clients, per_vpc, f"c-{v}")
             reader = aws.AwsReader(region=REGION)
             aws.collect_region(reader)
             total = sum(reader.calls.values())

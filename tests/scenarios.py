@@ -628,6 +628,30 @@ def two_groups(c: Clients) -> Layout:
     return layout
 
 
+def fleet_vpc(c: Clients, count: int, prefix: str) -> Layout:
+    """A healthy NAT VPC in the clients' region with `count` bare connections (fleet tests and
+    benchmarks)."""
+    layout = Layout()
+    vpc(c, layout, az=f"{c.ec2.meta.region_name}a")
+    glue_security_group(c, layout)
+    public_nat(c, layout)
+    s3_gateway(c, layout)
+    for n in range(count):
+        c.glue.create_connection(
+            ConnectionInput={
+                "Name": f"{prefix}-{n}",
+                "ConnectionType": "JDBC",
+                "ConnectionProperties": {},
+                "PhysicalConnectionRequirements": {
+                    "SubnetId": layout.subnet,
+                    "SecurityGroupIdList": [layout.glue_sg],
+                    "AvailabilityZone": f"{c.ec2.meta.region_name}a",
+                },
+            }
+        )
+    return layout
+
+
 SCENARIOS: dict[str, Callable[[Clients], Layout]] = {
     "healthy-nat": healthy_nat,
     "healthy-kms-endpoint": healthy_endpoint,

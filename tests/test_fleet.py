@@ -16,35 +16,13 @@ import pytest
 from glue_netcheck.collect import aws as collector
 
 from conftest import FIXTURES, Aws, cli_command, clients_for, run_cli
-from scenarios import REGION, Clients, Layout, glue_security_group, public_nat, s3_gateway, vpc
-
-
-def vpc_with_connections(c: Clients, count: int, prefix: str) -> Layout:
-    layout = Layout()
-    vpc(c, layout, az=f"{c.ec2.meta.region_name}a")
-    glue_security_group(c, layout)
-    public_nat(c, layout)
-    s3_gateway(c, layout)
-    for n in range(count):
-        c.glue.create_connection(
-            ConnectionInput={
-                "Name": f"{prefix}-{n}",
-                "ConnectionType": "JDBC",
-                "ConnectionProperties": {},
-                "PhysicalConnectionRequirements": {
-                    "SubnetId": layout.subnet,
-                    "SecurityGroupIdList": [layout.glue_sg],
-                    "AvailabilityZone": f"{c.ec2.meta.region_name}a",
-                },
-            }
-        )
-    return layout
+from scenarios import REGION, Clients, fleet_vpc
 
 
 @pytest.mark.parametrize("vpcs", [1, 3])
 def test_scan_calls_grow_with_vpcs_not_connections(aws: Aws, monkeypatch: pytest.MonkeyPatch, vpcs: int) -> None:
     for v in range(vpcs):
-        vpc_with_connections(aws.clients, 10, f"v{v}")
+        fleet_vpc(aws.clients, 10, f"v{v}")
     for key, value in aws.env.items():
         monkeypatch.setenv(key, value)
     reader = collector.AwsReader()
@@ -56,8 +34,8 @@ def test_scan_calls_grow_with_vpcs_not_connections(aws: Aws, monkeypatch: pytest
 
 
 def test_scan_of_two_regions(aws: Aws, tmp_path: Path) -> None:
-    vpc_with_connections(aws.clients, 2, "east")
-    vpc_with_connections(clients_for(aws.url, "eu-west-1"), 1, "west")
+    fleet_vpc(aws.clients, 2, "east")
+    fleet_vpc(clients_for(aws.url, "eu-west-1"), 1, "west")
 
     live = aws.cli("scan", "--region", REGION, "--region", "eu-west-1", "--format", "json")
     snapshot = tmp_path / "two.json"
@@ -79,7 +57,7 @@ def test_scan_of_two_regions(aws: Aws, tmp_path: Path) -> None:
 
 
 def test_scan_of_two_accounts_through_an_assumed_role(aws: Aws, tmp_path: Path) -> None:
-    vpc_with_connections(aws.clients, 1, "home")
+    fleet_vpc(aws.clients, 1, "home")
     sts = boto3.client(
         "sts", endpoint_url=aws.url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
     )
@@ -91,7 +69,7 @@ def test_scan_of_two_accounts_through_an_assumed_role(aws: Aws, tmp_path: Path) 
         "aws_secret_access_key": creds["SecretAccessKey"],
         "aws_session_token": creds["SessionToken"],
     }
-    vpc_with_connections(Clients(*(boto3.client(s, **other) for s in ("ec2", "glue", "kms"))), 1, "other")
+    fleet_vpc(Clients(*(boto3.client(s, **other) for s in ("ec2", "glue", "kms"))), 1, "other")
     accounts = tmp_path / "accounts.txt"
     accounts.write_text("123456789012\n222222222222\n")
 
@@ -124,7 +102,7 @@ def test_summary_table_puts_the_worst_first(tmp_path: Path) -> None:
 
 
 def test_progress_bar_shows_on_a_terminal_only(aws: Aws, tmp_path: Path) -> None:
-    vpc_with_connections(aws.clients, 1, "tty")
+    fleet_vpc(aws.clients, 1, "tty")
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("AWS_")}, **aws.env, "COLUMNS": "100"}
     controller, terminal = pty.openpty()
     proc = subprocess.Popen(

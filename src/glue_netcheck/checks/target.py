@@ -6,6 +6,7 @@ from glue_netcheck import remediation
 from glue_netcheck.checks.base import Context, check
 from glue_netcheck.findings import Finding
 from glue_netcheck.net.paths import target_path
+from glue_netcheck.targets import Address, Placement
 
 ID = "target-reachable"
 
@@ -47,7 +48,9 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     if path is None:
         if placement.kind == "database" or not ctx.network_valid or source is None:
             return
-        public = target_path(ctx.inventory.network, source, address, placement)
+        # The public path does not depend on the host, only the port: one trace serves a fleet.
+        anywhere = Address("an external host", address.port)
+        public = target_path(ctx.inventory.network, source, anywhere, Placement("external", anywhere.host))
         external = (
             f"{where} is not among this account's resources (RDS, addresses in the VPC): it is external, "
             "reached only through a NAT gateway or a route to its network"

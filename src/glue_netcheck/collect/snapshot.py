@@ -8,14 +8,13 @@ model, the same code the live collector's answers go through.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from glue_netcheck import __version__
+from glue_netcheck.collect.files import read_json, write_atomic, write_atomic_bytes
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.build import ModelError, build_inventory
 from glue_netcheck.model.glue import Inventory
@@ -23,7 +22,6 @@ from glue_netcheck.redact import redact_connection
 
 FORMAT = "glue-netcheck-snapshot"
 VERSION = 1
-MAX_BYTES = 512 * 1024 * 1024
 
 
 class SnapshotError(AnalysisError):
@@ -50,41 +48,10 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=1, sort_keys=True, default=str) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: never a partial file."""
-    write_atomic_bytes(path, text.encode("utf-8"))
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def load(path: Path) -> dict[str, Inventory]:
     """Read a snapshot and build one inventory per region, or raise SnapshotError."""
     where = f"snapshot {path}"
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise SnapshotError(f"{where}: larger than {MAX_BYTES // 2**20} MiB")
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SnapshotError(f"{where}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{where}: cannot read it ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg}); truncated?") from None
-    except RecursionError:
-        raise SnapshotError(f"{where}: nested too deeply") from None
+    document = read_json(path, where, SnapshotError)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise SnapshotError(f'{where}: not a glue-netcheck snapshot (no "format": "{FORMAT}")')
     if document.get("version") != VERSION:
@@ -108,6 +75,9 @@ def load(path: Path) -> dict[str, Inventory]:
         except (ModelError, RecursionError) as exc:
             raise SnapshotError(f"{where}: {exc}") from None
     return inventories
+
+
+__all__ = ["SnapshotError", "dumps", "load", "make", "raw_region", "write_atomic", "write_atomic_bytes"]
 
 
 def raw_region(path: Path, region: str) -> dict[str, Any]:

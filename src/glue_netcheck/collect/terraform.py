@@ -10,7 +10,6 @@ assigns one. Resources the plan deletes are removed from the base (snapshot or l
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from glue_netcheck.collect.files import read_json
 from glue_netcheck.errors import AnalysisError
 
 _ID_PREFIX = {
@@ -149,16 +149,7 @@ def _unknown(unknown: Any, path: tuple[Any, ...]) -> bool:
 
 def load(path: Path) -> Plan:
     where = f"plan {path}"
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanError(f"{where}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{where}: cannot read it ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise PlanError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg}); truncated?") from None
-    except RecursionError:
-        raise PlanError(f"{where}: nested too deeply") from None
+    document = read_json(path, where, PlanError)
     if not isinstance(document, dict) or "planned_values" not in document:
         raise PlanError(f"{where}: not a `terraform show -json` plan (no planned_values)")
     version = str(document.get("format_version", ""))
