@@ -327,3 +327,28 @@ def test_bookmark_encryption_needs_job_init(aws: Aws, script: bytes | None, expe
         assert found == []
     else:
         assert [(f["severity"], f["resource"]) for f in found] == [(expected, "s3://etl-scripts/bookmarked.py")]
+
+
+@pytest.mark.parametrize(("scenario", "fails"), [("healthy-kms-endpoint", True), ("healthy-nat", False)])
+def test_script_bucket_in_another_region(aws: Aws, scenario: str, fails: bool) -> None:
+    layout = SCENARIOS[scenario](aws.clients)
+    s3 = _client(aws, "s3")
+    s3.create_bucket(Bucket="eu-scripts", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    aws.clients.glue.create_job(
+        Name="eu-script",
+        Role=JOB_ROLE,
+        Connections={"Connections": [CONNECTION]},
+        Command={"Name": "glueetl", "ScriptLocation": "s3://eu-scripts/job.py"},
+        SecurityConfiguration="sec-kms",
+        DefaultArguments={"--TempDir": "s3://eu-scripts/tmp/"},
+    )
+
+    report = run(aws, "job", "eu-script")
+
+    found = [f for f in report["findings"] if f["check"] == "s3-bucket-region"]
+    if fails:
+        assert [(f["severity"], f["resource"]) for f in found] == [("error", "eu-scripts")]
+        assert layout.route_table in found[0]["message"] and "s3.eu-west-1.amazonaws.com" in found[0]["message"]
+        assert "s3-endpoint-validation-failed" in report["predicted_failures"]
+    else:
+        assert found == [] and report["predicted_failures"] == []

@@ -100,3 +100,45 @@ def test_secret_properties_are_dropped() -> None:
     text = json.dumps(redact_connection(raw))
     assert not any(f"p{i}" in text for i in range(1, 7))
     assert '"SECRET_ID": "prod/db"' in text and '"USERNAME": "etl"' in text
+
+
+PLAN: dict[str, Any] = json.loads((FIXTURES / "plans" / "private-dns-disabled.json").read_text())
+
+
+def _plan(tmp_path: Path, document: Any) -> None:
+    from glue_netcheck.collect import terraform
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    try:
+        plan = terraform.load(path)
+    except terraform.PlanError as exc:
+        assert str(exc).startswith(f"plan {path}: ")
+        return
+    from glue_netcheck.model.build import ModelError, build_inventory
+
+    base = json.loads((FIXTURES / "healthy-nat.json").read_text())["regions"]["us-east-1"]
+    try:
+        merged, names = terraform.apply(base, plan, "us-east-1")
+        inventory = build_inventory("us-east-1", merged)
+    except (terraform.PlanError, ModelError):
+        return  # the CLI turns either into one line, exit 2
+    for name in names:
+        if name in inventory.connections:
+            analyse_connection(inventory, name)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(json_values)
+def test_arbitrary_json_is_refused_as_a_plan_cleanly(tmp_path: Path, value: Any) -> None:
+    _plan(tmp_path, value)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.integers(min_value=0, max_value=40), st.text(max_size=12), json_values)
+def test_one_planned_value_replaced(tmp_path: Path, index: int, field: str, value: Any) -> None:
+    document = json.loads(json.dumps(PLAN))
+    resources = document["planned_values"]["root_module"]["resources"]
+    resource = resources[index % len(resources)]
+    resource["values"][field or "vpc_id"] = value
+    _plan(tmp_path, document)

@@ -40,6 +40,14 @@ def test_sample_output_is_current() -> None:
     _check("sample:text", f"```text\n{result.stdout}```\n")
 
 
+def test_job_sample_is_current() -> None:
+    result = CliRunner().invoke(
+        app, ["job", "nightly-etl", "--snapshot", str(FIXTURES / "healthy-kms-endpoint.json"), "--no-color"]
+    )
+    assert result.exit_code == 0
+    _check("sample:job", f"```text\n{result.stdout}```\n")
+
+
 def test_markdown_sample_is_current() -> None:
     result = CliRunner().invoke(
         app,

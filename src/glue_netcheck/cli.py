@@ -424,9 +424,8 @@ def plan_command(
             raw_base = snapshots.raw_region(snapshot, base_region)
         else:
             raw_base, base_region = _live_base(plan, region, profile)
-        merged = terraform.merge(raw_base, plan, base_region)
+        merged, names = terraform.apply(raw_base, plan, base_region)
         inventory = _build(base_region, merged)
-        names = terraform.affected_connections(plan, raw_base, merged)
         reports = [analyse_connection(inventory, name) for name in names if name in inventory.connections]
         if fmt is Format.text:
             emit(text.render_summary(reports, color=_use_color(color), width=_width()), output)

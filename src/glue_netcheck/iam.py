@@ -39,13 +39,48 @@ FLEET_EXTRAS = ("ec2:DescribeRegions", "organizations:ListAccounts", "sts:Assume
 _RDS = ("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBSubnetGroups")
 # Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies;
 # only when a connection's URL names an RDS host.
-CONDITIONAL = ("s3:GetObject", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", *_RDS)
+CONDITIONAL = (
+    "s3:GetObject",
+    "s3:GetBucketLocation",
+    "iam:GetRolePolicy",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    *_RDS,
+)
 
-_FLEET = tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *_RDS, *FLEET_EXTRAS, "glue:GetConnections", "s3:GetObject")))
+_FLEET = tuple(
+    sorted(
+        (
+            *_EC2,
+            *_GLUE,
+            *_KMS,
+            *_ROLE,
+            *_RDS,
+            *FLEET_EXTRAS,
+            "glue:GetConnections",
+            "s3:GetObject",
+            "s3:GetBucketLocation",
+        )
+    )
+)
 
 BY_COMMAND: dict[str, tuple[str, ...]] = {
     "connection": tuple(sorted((*_EC2, *_GLUE, *_RDS, "glue:GetConnection"))),
-    "job": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *_RDS, "glue:GetConnection", "glue:GetJob", "s3:GetObject"))),
+    "job": tuple(
+        sorted(
+            (
+                *_EC2,
+                *_GLUE,
+                *_KMS,
+                *_ROLE,
+                *_RDS,
+                "glue:GetConnection",
+                "glue:GetJob",
+                "s3:GetObject",
+                "s3:GetBucketLocation",
+            )
+        )
+    ),
     "crawler": tuple(sorted((*_EC2, *_GLUE, *_KMS, *_ROLE, *_RDS, "glue:GetConnection", "glue:GetCrawler"))),
     "scan": _FLEET,
     "snapshot": _FLEET,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from glue_netcheck.checks import (
     availability_zone,
     bookmark_script,
+    bucket_region,
     consumer_connections,
     custom_dns,
     egress,
@@ -48,6 +49,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     kms_key_policy.CHECK,
     kms_key_region.CHECK,
     bookmark_script.CHECK,
+    bucket_region.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)

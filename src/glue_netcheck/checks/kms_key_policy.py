@@ -88,7 +88,13 @@ def _judge(
             f"verify the condition admits {principal}: aws kms get-key-policy --key-id {ref} --policy-name default",
         )
     elif verdict.decision == "iam":
-        unread = f" (its policies could not be read: {role.error})" if role is not None and role.error else ""
+        unread = ""
+        if role is not None and role.error:
+            unread = (
+                " (the role does not exist)"
+                if role.error == "NoSuchEntity"
+                else f" (its policies could not be read: {role.error})"
+            )
         yield Finding(
             ID,
             "info",

@@ -423,11 +423,31 @@ def collect_encryption(
         )
     }
     roles = sorted({raw["Role"] for _, raw in consumers if raw.get("Role")})
+    buckets = sorted({b for kind, raw in consumers if kind == "job" for b in job_buckets(raw)})
     return {
         "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
         "iam": {"Roles": [read_role(reader, role) for role in roles]},
-        "s3": {"Scripts": scripts},
+        "s3": {"Scripts": scripts, "Buckets": {b: bucket_region(reader, b) for b in buckets}},
     }
+
+
+def job_buckets(raw: dict[str, Any]) -> list[str]:
+    """The buckets a job reads at start: its script's and its temporary directory's."""
+    locations = [
+        (raw.get("Command") or {}).get("ScriptLocation", ""),
+        (raw.get("DefaultArguments") or {}).get("--TempDir", ""),
+    ]
+    return [loc.removeprefix("s3://").split("/")[0] for loc in locations if str(loc).startswith("s3://")]
+
+
+def bucket_region(reader: AwsReader, bucket: str) -> str | None:
+    """The bucket's region (GetBucketLocation), None when it cannot be read."""
+    try:
+        location = reader.one("s3", "get_bucket_location", Bucket=bucket).get("LocationConstraint")
+    except AnalysisError:
+        return None
+    # AWS answers null for us-east-1 and the legacy "EU" for eu-west-1.
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
 
 
 def read_role(reader: AwsReader, role: str) -> dict[str, Any]:
@@ -451,8 +471,9 @@ def read_role(reader: AwsReader, role: str) -> dict[str, Any]:
             )
         entry["Policies"] = documents
     except AnalysisError as exc:
+        missing = "NoSuchEntity" in str(exc)
         entry["Error"] = {
-            "Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable",
+            "Code": "AccessDenied" if isinstance(exc, AccessDenied) else "NoSuchEntity" if missing else "Unreadable",
             "Message": str(exc),
         }
     return entry

@@ -70,6 +70,7 @@ class Plan:
     deleted_ids: set[str]
     configuration: dict[str, Any]
     addresses: dict[str, str] = field(default_factory=dict)  # resource id -> Terraform address
+    source: str = "plan"
 
     def config_module(self, module: str) -> dict[str, Any]:
         node: dict[str, Any] = self.configuration.get("root_module", {})
@@ -156,9 +157,20 @@ def load(path: Path) -> Plan:
     if not version.startswith("1."):
         raise PlanError(f"{where}: plan format_version {version!r:.20} is not supported (1.x is)")
     try:
-        return _parse(document)
+        plan = _parse(document)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PlanError(f"{where}: unexpected content ({type(exc).__name__}: {exc})") from None
+    plan.source = where
+    return plan
+
+
+def apply(base: Mapping[str, Any], plan: Plan, region: str) -> tuple[dict[str, Any], list[str]]:
+    """The merged raw region and the connections to analyse; malformed values are a PlanError."""
+    try:
+        merged = merge(base, plan, region)
+        return merged, affected_connections(plan, base, merged)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PlanError(f"{plan.source}: unexpected content ({type(exc).__name__}: {exc})") from None
 
 
 def _modules(node: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

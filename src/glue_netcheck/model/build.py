@@ -80,6 +80,10 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
         denied=network.denied | _denied(glue),
         roles={r.reference: r for r in map(_role, _list(_mapping(raw.get("iam", {}), "iam"), "Roles"))},
         databases=_databases(_mapping(raw.get("rds", {}), "rds")),
+        bucket_regions={
+            str(bucket): (region if isinstance(region, str) else None)
+            for bucket, region in _mapping(_mapping(raw.get("s3", {}), "s3").get("Buckets", {}), "Buckets").items()
+        },
         scripts={
             str(location): (entry.get("CallsJobInit") if isinstance(entry, Mapping) else None)
             for location, entry in _mapping(_mapping(raw.get("s3", {}), "s3").get("Scripts", {}), "Scripts").items()

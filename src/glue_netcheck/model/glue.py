@@ -143,6 +143,7 @@ class Inventory:
     denied: frozenset[str] = frozenset()  # IAM actions the collector was refused (EC2 and Glue)
     roles: Mapping[str, Role] = field(default_factory=dict)  # by the reference jobs and crawlers use
     databases: tuple[Database, ...] = ()
+    bucket_regions: Mapping[str, str | None] = field(default_factory=dict)  # the jobs' script/temp buckets
     # Job script location -> whether it calls job.init() (None: could not be read)
     scripts: Mapping[str, bool | None] = field(default_factory=dict)
 
