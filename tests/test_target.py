@@ -26,12 +26,12 @@ def rds_client(aws: Aws) -> Any:
     )
 
 
-def database(aws: Aws, vpc: str, *, admit: str | None) -> tuple[str, str, list[str]]:
+def database(aws: Aws, vpc: str, *, admit: str | None, net: str = "10.0") -> tuple[str, str, list[str]]:
     """A PostgreSQL instance in two new subnets of `vpc`; its group admits `admit` on 5432."""
     ec2 = aws.clients.ec2
     subnets = [
         ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
-        for cidr, az in (("10.0.5.0/24", AZ), ("10.0.6.0/24", "us-east-1b"))
+        for cidr, az in ((f"{net}.5.0/24", AZ), (f"{net}.6.0/24", "us-east-1b"))
     ]
     group = ec2.create_security_group(GroupName="orders-db", Description="database", VpcId=vpc)["GroupId"]
     if admit:
@@ -128,7 +128,7 @@ def test_rds_behind_a_network_acl(aws: Aws) -> None:
     assert report["predicted_failures"] == ["target-unreachable"]
 
 
-def test_rds_in_another_vpc_is_undecidable(aws: Aws) -> None:
+def test_rds_in_an_overlapping_vpc_is_swallowed_by_the_local_route(aws: Aws) -> None:
     layout = SCENARIOS["healthy-nat"](aws.clients)
     other = aws.clients.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     host, _, _ = database(aws, other, admit=None)
@@ -136,9 +136,56 @@ def test_rds_in_another_vpc_is_undecidable(aws: Aws) -> None:
     report = connect(aws, layout, host)
 
     path = target(report)
-    assert path["reachable"] is None and path["undecided_at"]["type"] == "vpc"
-    assert other in path["undecided_at"]["reason"]
-    assert (report["verdict"], report["exit"]) == ("unknown", 3)
+    assert (path["reachable"], path["blocked_at"]["type"]) == (False, "route-table")
+    assert path["blocked_at"]["id"] == layout.route_table and "local" in path["blocked_at"]["reason"]
+
+
+def peered(aws: Aws, layout: Layout, *, return_route: bool) -> tuple[str, str, str]:
+    """An RDS instance in a peered VPC 10.1.0.0/16 admitting the Glue subnet's CIDR."""
+    ec2 = aws.clients.ec2
+    other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    host, group, subnets = database(aws, other, admit=None, net="10.1")
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}
+        ],
+    )
+    pcx = ec2.create_vpc_peering_connection(VpcId=layout.vpc, PeerVpcId=other)["VpcPeeringConnection"][
+        "VpcPeeringConnectionId"
+    ]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    ec2.create_route(RouteTableId=layout.route_table, DestinationCidrBlock="10.1.0.0/16", VpcPeeringConnectionId=pcx)
+    db_table = ec2.create_route_table(VpcId=other)["RouteTable"]["RouteTableId"]
+    for subnet in subnets:
+        ec2.associate_route_table(RouteTableId=db_table, SubnetId=subnet)
+    if return_route:
+        ec2.create_route(RouteTableId=db_table, DestinationCidrBlock="10.0.1.0/24", VpcPeeringConnectionId=pcx)
+    return host, pcx, db_table
+
+
+def test_rds_in_a_peered_vpc(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, pcx, _ = peered(aws, layout, return_route=True)
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert (path["reachable"], path["via"]) == (True, "vpc-peering")
+    assert any(h["type"] == "vpc-peering" and h["id"] == pcx for h in path["hops"])
+    assert report["verdict"] == "pass"
+
+
+def test_rds_in_a_peered_vpc_without_the_return_route(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, _, db_table = peered(aws, layout, return_route=False)
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert (path["reachable"], path["blocked_at"]["type"], path["blocked_at"]["id"]) == (False, "route-table", db_table)
+    assert "no return route to 10.0.1.0/24" in path["blocked_at"]["reason"]
+    assert report["predicted_failures"] == ["target-unreachable"]
 
 
 def test_external_host_is_reported_with_its_public_blocker(aws: Aws) -> None:

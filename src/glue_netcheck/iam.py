@@ -36,7 +36,12 @@ _ROLE = (
 )
 # Only with --all-regions, --organization and --role-arn (AssumeRole on the target accounts' role).
 FLEET_EXTRAS = ("ec2:DescribeRegions", "organizations:ListAccounts", "sts:AssumeRole")
-_RDS = ("rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:DescribeDBSubnetGroups")
+_RDS = (
+    "rds:DescribeDBClusters",
+    "rds:DescribeDBInstances",
+    "rds:DescribeDBSubnetGroups",
+    "ec2:DescribeVpcPeeringConnections",  # only for a target in another VPC
+)
 # Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies;
 # only when a connection's URL names an RDS host.
 CONDITIONAL = (

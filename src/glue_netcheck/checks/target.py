@@ -21,9 +21,11 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     instance or cluster (its subnet group and security groups) or a private address in the VPC.
     In the same VPC the path is traced like an endpoint's: the connection's egress, the local
     route, the network ACLs of both subnets both ways, and the target's security groups, which
-    must admit the connection's group or subnet on the port. A target in another VPC (peering,
-    transit gateway) is undecidable here; a host that maps to nothing is external: it needs a
-    NAT gateway or a route to its network, and is reported, not traced.
+    must admit the connection's group or subnet on the port. In another VPC of the account the
+    route must go through an active VPC peering joining both VPCs, and the target subnet's
+    route table must send the replies back through it; a transit gateway or VPN stays
+    undecidable. A host that maps to nothing is external: it needs a NAT gateway or a route to
+    its network, and is reported, not traced.
 
     How Glue fails
     The job reaches AWS but not its database: "Communications link failure" (JDBC), connect

@@ -283,6 +283,8 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
     dhcp_ids = sorted({v["DhcpOptionsId"] for v in vpcs if v.get("DhcpOptionsId") not in (None, "default")})
     ec2["DhcpOptions"] = described("describe_dhcp_options", "DhcpOptions", DhcpOptionsIds=dhcp_ids) if dhcp_ids else []
     ec2["PrefixLists"] = readable(denied, [], lambda: _prefix_lists(reader, ec2))
+    if len(vpc_ids) > 1:  # a target in another VPC: is there a peering between them?
+        ec2["VpcPeeringConnections"] = described("describe_vpc_peering_connections", "VpcPeeringConnections")
     ec2["Denied"] = sorted(set(denied))
     return ec2
 
@@ -320,10 +322,11 @@ def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]
 def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
     """One region's raw data for analysing one connection."""
     glue = collect_glue(reader, [name])
+    rds = collect_databases(reader, glue["Connections"])
     return {
         "glue": glue,
-        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
-        "rds": collect_databases(reader, glue["Connections"]),
+        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]) | database_vpcs(rds, glue["Connections"])),
+        "rds": rds,
     }
 
 
@@ -346,15 +349,32 @@ def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> d
     return rds
 
 
+def database_vpcs(rds: dict[str, Any], connections: list[dict[str, Any]]) -> set[str]:
+    """VPCs of the RDS instances and clusters the connections' URLs name (targets elsewhere)."""
+    text = " ".join(str(v) for c in connections for v in (c.get("ConnectionProperties") or {}).values()).lower()
+    groups = {g.get("DBSubnetGroupName"): g.get("VpcId") for g in rds.get("DBSubnetGroups", [])}
+    vpcs = set()
+    for db in [*rds.get("DBInstances", []), *rds.get("DBClusters", [])]:
+        endpoint = db.get("Endpoint")
+        addresses = [endpoint.get("Address")] if isinstance(endpoint, dict) else [endpoint, db.get("ReaderEndpoint")]
+        if any(a and a.lower() in text for a in addresses):
+            group = db.get("DBSubnetGroup")
+            vpc = group.get("VpcId") if isinstance(group, dict) else groups.get(group)
+            if vpc:
+                vpcs.add(vpc)
+    return vpcs
+
+
 def collect_region(reader: AwsReader) -> dict[str, Any]:
     """One region's raw data for every connection, job and crawler in it (shared describes per
     VPC), and every KMS key a security configuration or the catalog names."""
     glue = collect_glue(reader, None)
     consumers = [("job", j) for j in glue["Jobs"]] + [("crawler", c) for c in glue["Crawlers"]]
+    rds = collect_databases(reader, glue["Connections"])
     return {
         "glue": glue,
-        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
-        "rds": collect_databases(reader, glue["Connections"]),
+        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]) | database_vpcs(rds, glue["Connections"])),
+        "rds": rds,
         **collect_encryption(reader, glue, glue["SecurityConfigurations"], consumers),
     }
 
@@ -384,10 +404,11 @@ def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
     glue = collect_glue(reader, _consumer_connections(consumer, kind), missing_ok=True)
     config_name = consumer.get("SecurityConfiguration" if kind == "job" else "CrawlerSecurityConfiguration")
     configs = [c for c in glue["SecurityConfigurations"] if c.get("Name") == config_name]
+    rds = collect_databases(reader, glue["Connections"])
     return {
         "glue": glue,
-        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"])),
-        "rds": collect_databases(reader, glue["Connections"]),
+        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]) | database_vpcs(rds, glue["Connections"])),
+        "rds": rds,
         **collect_encryption(reader, glue, configs, [(kind, consumer)]),
     }
 

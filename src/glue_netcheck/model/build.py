@@ -31,6 +31,7 @@ from glue_netcheck.model.network import (
     NatGateway,
     Network,
     NetworkAcl,
+    Peering,
     PrefixList,
     Route,
     RouteTable,
@@ -154,7 +155,17 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         internet_gateways={i.id: i for i in map(_internet_gateway, _list(ec2, "InternetGateways"))},
         prefix_lists={p.id: p for p in map(_prefix_list, _list(ec2, "PrefixLists"))},
         dhcp_options={d.id: d for d in map(_dhcp_options, _list(ec2, "DhcpOptions"))},
+        peerings={p.id: p for p in map(_peering, _list(ec2, "VpcPeeringConnections"))},
         denied=_denied(ec2),
+    )
+
+
+def _peering(raw: Mapping[str, Any]) -> Peering:
+    return Peering(
+        id=_str(raw, "VpcPeeringConnectionId"),
+        requester_vpc_id=str((raw.get("RequesterVpcInfo") or {}).get("VpcId", "")),
+        accepter_vpc_id=str((raw.get("AccepterVpcInfo") or {}).get("VpcId", "")),
+        status=str((raw.get("Status") or {}).get("Code", "")),
     )
 
 

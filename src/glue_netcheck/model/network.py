@@ -176,6 +176,17 @@ class DhcpOptions:
         return not self.domain_name_servers or "AmazonProvidedDNS" in self.domain_name_servers
 
 
+@dataclass(frozen=True, slots=True)
+class Peering:
+    id: str
+    requester_vpc_id: str
+    accepter_vpc_id: str
+    status: str
+
+    def joins(self, a: str, b: str) -> bool:
+        return {a, b} == {self.requester_vpc_id, self.accepter_vpc_id}
+
+
 @dataclass(frozen=True, eq=False)
 class Network:
     """Everything EC2 told us about the VPCs of one region, indexed by id.
@@ -194,6 +205,7 @@ class Network:
     internet_gateways: Mapping[str, InternetGateway] = field(default_factory=dict)
     prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
     dhcp_options: Mapping[str, DhcpOptions] = field(default_factory=dict)
+    peerings: Mapping[str, Peering] = field(default_factory=dict)
     # IAM actions the collector was refused: what they describe is unknown, not absent.
     denied: frozenset[str] = frozenset()
 
@@ -249,6 +261,7 @@ _DESCRIBE_ACTIONS = {
     "nat-gateway": "ec2:DescribeNatGateways",
     "internet-gateway": "ec2:DescribeInternetGateways",
     "prefix-list": "ec2:GetManagedPrefixListEntries",
+    "vpc-peering": "ec2:DescribeVpcPeeringConnections",
 }
 
 

@@ -172,15 +172,7 @@ def target_path(network: Network, source: Source, target: Address, placement: Pl
     if placement.kind != "ip" and dns_off:
         hops.append(Hop("vpc", source.vpc.id, "deny", f"enableDnsSupport is off: {target.host} does not resolve"))
     elif placement.kind == "database" and placement.vpc_id not in (None, source.vpc.id):
-        hops.append(
-            Hop(
-                "vpc",
-                source.vpc.id,
-                "unknown",
-                f"{placement.resource} is in {placement.vpc_id}: paths between VPCs (peering, transit "
-                "gateway) are not evaluated",
-            )
-        )
+        via = _to_other_vpc(network, source, target.port, placement, hops)
     elif placement.kind == "database":
         subnets = [network.subnets[s] for s in placement.subnet_ids if s in network.subnets]
         subnet = next((s for s in subnets if s.availability_zone == source.subnet.availability_zone), None) or (
@@ -216,6 +208,59 @@ def target_path(network: Network, source: Source, target: Address, placement: Pl
         )
         via = _via_public_address(network, source, destination, hops)
     return _result(destination, tuple(hops), via, None)
+
+
+def _to_other_vpc(network: Network, source: Source, port: int, placement: Placement, hops: list[Hop]) -> Via | None:
+    """A database in another VPC of the account: out through a VPC peering (there and back).
+    Transit gateways and VPNs stay undecidable."""
+    subnets = [network.subnets[s] for s in placement.subnet_ids if s in network.subnets]
+    subnet = next((s for s in subnets if s.availability_zone == source.subnet.availability_zone), None) or (
+        subnets[0] if subnets else None
+    )
+    if subnet is None:
+        hops.append(Hop("vpc", str(placement.vpc_id), "unknown", f"the network of {placement.vpc_id} is not known"))
+        return None
+    groups = tuple(network.security_groups[g] for g in placement.group_ids if g in network.security_groups)
+    target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{placement.resource} ({subnet.cidr})")
+    hops.append(_sg_hop(network, source.groups, "egress", target, port, source.subnet.id))
+    if not _peering_hop(network, source.subnet, subnet, hops):
+        return None
+    request = f"tcp {port} to {placement.resource}"
+    _crossing(network, source.subnet, subnet, port, request, hops)
+    hops.append(_sg_hop(network, groups, "ingress", source.peer, port, placement.resource))
+    if not _peering_hop(network, subnet, source.subnet, hops, back=True):
+        return None
+    _crossing(network, subnet, source.subnet, port, request, hops, return_traffic=True)
+    return "vpc-peering"
+
+
+def _peering_hop(network: Network, src: Subnet, dst: Subnet, hops: list[Hop], *, back: bool = False) -> bool:
+    """`src`'s route table must send `dst`'s CIDR through an active peering joining both VPCs."""
+    what = "return route" if back else "route"
+    table = network.route_table_for(src)
+    if table is None:
+        hops.append(_missing(network, "route-table", src.id, f"NO_ROUTE_TO_DESTINATION: {src.id} has no route table"))
+        return False
+    route = routing.select_route(table, (dst.cidr,), network.prefix_lists)
+    if route is None or route.target not in ("vpc-peering", *_OPAQUE):
+        found = f"{route} is no peering" if route else f"no {what} to {dst.cidr}"
+        hops.append(Hop("route-table", table.id, "deny", f"NO_ROUTE_TO_DESTINATION: {found} ({src.id} to {dst.id})"))
+        return False
+    if route.target != "vpc-peering":
+        hops.append(Hop(route.target, route.target_id, "unknown", f"the {what} leaves through {route.target_id}"))
+        return False
+    hops.append(Hop("route-table", table.id, "allow", f"{what} {route}"))
+    peering = network.peerings.get(route.target_id)
+    if peering is None:
+        hops.append(_missing(network, "vpc-peering", route.target_id, f"{route.target_id} does not exist (blackhole)"))
+        return False
+    if peering.status != "active" or not peering.joins(src.vpc_id, dst.vpc_id):
+        state = peering.status if peering.status != "active" else f"not between {src.vpc_id} and {dst.vpc_id}"
+        hops.append(Hop("vpc-peering", peering.id, "deny", f"the peering is {state}"))
+        return False
+    if not back:
+        hops.append(Hop("vpc-peering", peering.id, "allow", f"active between {src.vpc_id} and {dst.vpc_id}"))
+    return True
 
 
 def ip_in(address: str, network: IPv4Network) -> bool:
