@@ -15,10 +15,17 @@ from typing import Any
 import boto3
 import pytest
 import requests
+from hypothesis import settings
+
+# CI replays the same examples every run (a red CI is then a real, reproducible bug); local
+# runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scenarios import REGION, Clients
+from scenarios import REGION, Clients  # noqa: E402 - needs the sys.path entry above
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

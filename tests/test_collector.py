@@ -219,3 +219,27 @@ def test_every_command_only_reads(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp
 
     assert len(sent) > 50
     assert {op.split(":")[1][:3] for op in sent} <= {"Des", "Get", "Lis"}, sorted(set(sent))
+
+
+@pytest.mark.parametrize(
+    ("url", "reads"),
+    [
+        ("jdbc:postgresql://db.internal:5432/app", set()),
+        ("jdbc:postgresql://orders.abc.us-east-1.rds.amazonaws.com:5432/app", {"rds:DescribeDBInstances"}),
+        (
+            "jdbc:mysql://a.cluster-abc.us-east-1.rds.amazonaws.com:3306/app",
+            {"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"},
+        ),
+        # moto rejects the docdb engine, so only the decision to read is tested here.
+        (
+            "mongodb://docs.cluster-abc.us-east-1.docdb.amazonaws.com:27017/app",
+            {"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"},
+        ),
+    ],
+)
+def test_databases_are_read_only_when_a_url_names_one(aws: Aws, reader: collector.AwsReader, url: str, reads) -> None:  # type: ignore[no-untyped-def]
+    key = "CONNECTION_URL" if url.startswith("mongodb") else "JDBC_CONNECTION_URL"
+
+    collector.collect_databases(reader, [{"Name": "c", "ConnectionProperties": {key: url}}])
+
+    assert set(reader.calls) == reads

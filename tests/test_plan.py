@@ -139,3 +139,17 @@ def test_s3_gateway_on_the_wrong_table_names_it(aws: Aws) -> None:
     report = aws.cli("plan", str(PLAN_DIR / "s3-endpoint-not-associated.json"), "--format", "json").json["results"][0]
     s3 = next(p for p in report["paths"] if p["service"] == "s3")
     assert s3["blocked_at"]["id"] == "rtb-aws_route_table.glue"
+
+
+def test_a_planned_value_of_the_wrong_type_is_one_line(tmp_path: Path) -> None:
+    # Found by the plan fuzzer: a list where AWS puts a VPC id used to crash the engine.
+    document = json.loads((PLAN_DIR / "private-dns-disabled.json").read_text())
+    group = next(r for r in document["planned_values"]["root_module"]["resources"] if r["type"] == "aws_security_group")
+    group["values"]["vpc_id"] = []
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+
+    result = run_cli("plan", str(path), "--snapshot", str(FIXTURES / "healthy-nat.json"))
+
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"glue-netcheck: error: plan {path}: ") and "wrong type" in result.stderr

@@ -425,7 +425,10 @@ def plan_command(
         else:
             raw_base, base_region = _live_base(plan, region, profile)
         merged, names = terraform.apply(raw_base, plan, base_region)
-        inventory = _build(base_region, merged)
+        try:
+            inventory = build_inventory(base_region, merged)
+        except ModelError as exc:
+            raise terraform.PlanError(f"{plan.source}: {exc}") from None
         reports = [analyse_connection(inventory, name) for name in names if name in inventory.connections]
         if fmt is Format.text:
             emit(text.render_summary(reports, color=_use_color(color), width=_width()), output)

@@ -334,13 +334,14 @@ def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> d
     """RDS instances and clusters, read only when a connection's URL names an RDS host (so a
     fleet of non-RDS connections pays nothing). Region-wide describes, filtered in memory."""
     hosts = " ".join(str(v) for c in connections for v in (c.get("ConnectionProperties") or {}).values())
-    if ".rds.amazonaws.com" not in hosts:
+    docdb = ".docdb.amazonaws.com" in hosts  # DocumentDB clusters answer the RDS cluster API
+    if ".rds.amazonaws.com" not in hosts and not docdb:
         return {}
     denied: list[str] = []
     rds: dict[str, Any] = {
         "DBInstances": readable(denied, [], lambda: reader.call("rds", "describe_db_instances", "DBInstances"))
     }
-    if ".cluster-" in hosts:
+    if ".cluster-" in hosts or docdb:
         rds["DBClusters"] = readable(denied, [], lambda: reader.call("rds", "describe_db_clusters", "DBClusters"))
         rds["DBSubnetGroups"] = readable(
             denied, [], lambda: reader.call("rds", "describe_db_subnet_groups", "DBSubnetGroups")

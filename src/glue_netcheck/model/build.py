@@ -69,7 +69,7 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
     kms = _mapping(raw.get("kms", {}), "kms")
     network = build_network(region, ec2)
     catalog_raw = glue.get("DataCatalogEncryptionSettings", {})
-    return Inventory(
+    inventory = Inventory(
         network=network,
         connections={c.name: c for c in map(_connection, _list(glue, "Connections"))},
         consumers=tuple(map(_job, _list(glue, "Jobs"))) + tuple(map(_crawler, _list(glue, "Crawlers"))),
@@ -90,6 +90,9 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
             for location, entry in _mapping(_mapping(raw.get("s3", {}), "s3").get("Scripts", {}), "Scripts").items()
         },
     )
+    for database in inventory.databases:  # target placements are memoised too
+        _hashable(database)
+    return inventory
 
 
 def _databases(rds: Mapping[str, Any]) -> tuple[Database, ...]:
@@ -143,7 +146,7 @@ def _role(raw: Mapping[str, Any]) -> Role:
 
 def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
     attributes = _mapping(ec2.get("VpcAttributes", {}), "VpcAttributes")
-    return Network(
+    network = Network(
         region=region,
         vpcs={v.id: v for v in (_vpc(raw, attributes) for raw in _list(ec2, "Vpcs"))},
         subnets={s.id: s for s in map(_subnet, _list(ec2, "Subnets"))},
@@ -158,6 +161,33 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         peerings={p.id: p for p in map(_peering, _list(ec2, "VpcPeeringConnections"))},
         denied=_denied(ec2),
     )
+    # The engine memoises traces on these values: a list or object where AWS puts a string must
+    # fail here, as bad input, not later as a crash.
+    for values in (
+        network.vpcs.values(),
+        network.subnets.values(),
+        network.route_tables,
+        network.security_groups.values(),
+        network.network_acls,
+        network.endpoints,
+        network.nat_gateways.values(),
+        network.internet_gateways.values(),
+        network.prefix_lists.values(),
+        network.dhcp_options.values(),
+        network.peerings.values(),
+    ):
+        for value in values:
+            _hashable(value)
+    return network
+
+
+def _hashable(value: Any) -> None:
+    try:
+        hash(value)
+    except TypeError:
+        raise ModelError(
+            f"{type(value).__name__} {getattr(value, 'id', '')!r:.60}: a field has the wrong type"
+        ) from None
 
 
 def _peering(raw: Mapping[str, Any]) -> Peering:
