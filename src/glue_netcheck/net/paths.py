@@ -85,6 +85,7 @@ def service_path(network: Network, source: Source, service: Service) -> PathResu
 
 def _result(service: Destination, hops: tuple[Hop, ...], via: Via | None, bypassed: VpcEndpoint | None) -> PathResult:
     drop = first_drop(hops)
+    blocked = None
     if drop is not None:
         blocked = BlockedAt(drop.type, drop.id, drop.detail)
         cause = next((h for h in hops if h.verdict == "info" and bypassed and h.type in ("vpc", "vpc-endpoint")), None)
@@ -92,25 +93,15 @@ def _result(service: Destination, hops: tuple[Hop, ...], via: Via | None, bypass
             # The endpoint would have carried the traffic; the DNS setting that sent it to
             # the public path instead is the resource to fix.
             blocked = BlockedAt(cause.type, cause.id, f"{cause.detail}; then {drop.id}: {drop.detail}")
-        return PathResult(
-            service.key,
-            service.dns_name,
-            service.port,
-            False,
-            None,
-            hops,
-            blocked,
-            bypassed.id if bypassed else None,
-        )
-    reachable = None if first_unknown(hops) else True
+    reachable = False if drop is not None else None if first_unknown(hops) else True
     return PathResult(
         service.key,
         service.dns_name,
         service.port,
         reachable,
-        via,
+        None if drop is not None else via,
         hops,
-        None,
+        blocked,
         bypassed.id if bypassed else None,
     )
 
