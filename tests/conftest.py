@@ -94,14 +94,22 @@ class Aws:
     def cli(self, *args: str) -> Result:
         return run_cli(*args, env=self.env)
 
+    def client(self, service: str, region: str = REGION) -> Any:
+        """A boto3 client of the moto server, for what the scenarios do not build."""
+        return boto3.client(service, **_moto_kwargs(self.url, region))
 
-def clients_for(url: str, region: str = REGION) -> Clients:
-    kw = {
+
+def _moto_kwargs(url: str, region: str) -> dict[str, str]:
+    return {
         "endpoint_url": url,
         "region_name": region,
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
     }
+
+
+def clients_for(url: str, region: str = REGION) -> Clients:
+    kw = _moto_kwargs(url, region)
     return Clients(boto3.client("ec2", **kw), boto3.client("glue", **kw), boto3.client("kms", **kw))
 
 

@@ -122,15 +122,7 @@ def test_iam_policy_command_prints_a_valid_policy() -> None:
 
 def with_roles(aws: Aws) -> None:
     """The scenario's job and crawler roles in IAM, each with an inline and an attached policy."""
-    import boto3
-
-    iam = boto3.client(
-        "iam",
-        endpoint_url=aws.url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    iam = aws.client("iam")
     document = json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from conftest import Aws
@@ -146,13 +145,7 @@ def test_explicit_deny_wins(aws: Aws) -> None:
 @pytest.mark.parametrize("kind,code", [("job", "kms-timeout"), ("crawler", "crawler-internal-service-exception")])
 def test_cross_region_key_with_only_a_kms_endpoint(aws: Aws, kind: str, code: str) -> None:
     layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)
-    west = boto3.client(
-        "kms",
-        region_name="us-west-2",
-        endpoint_url=aws.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    west = aws.client("kms", "us-west-2")
     key = west.create_key(Policy=key_policy())["KeyMetadata"]["Arn"]
     aws.clients.glue.create_security_configuration(
         Name="sec-west", EncryptionConfiguration={"S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": key}]}
@@ -169,13 +162,7 @@ def test_cross_region_key_with_only_a_kms_endpoint(aws: Aws, kind: str, code: st
 
 def test_cross_region_key_through_nat_is_fine(aws: Aws) -> None:
     SCENARIOS["healthy-nat"](aws.clients)
-    west = boto3.client(
-        "kms",
-        region_name="us-west-2",
-        endpoint_url=aws.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    west = aws.client("kms", "us-west-2")
     key = west.create_key(Policy=key_policy())["KeyMetadata"]["Arn"]
     aws.clients.glue.create_security_configuration(
         Name="sec-west", EncryptionConfiguration={"S3Encryption": [{"S3EncryptionMode": "SSE-KMS", "KmsKeyArn": key}]}
@@ -247,14 +234,8 @@ def test_job_from_a_snapshot_matches_live(aws: Aws, tmp_path) -> None:  # type: 
     assert live.json == offline.json and live.code == offline.code == 1
 
 
-def _client(aws: Aws, service: str):  # type: ignore[no-untyped-def]
-    return boto3.client(
-        service, endpoint_url=aws.url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
-
-
 def _role(aws: Aws, actions: list[str]) -> None:
-    iam = _client(aws, "iam")
+    iam = aws.client("iam")
     iam.create_role(RoleName="glue-etl", AssumeRolePolicyDocument="{}")
     if actions:
         iam.put_role_policy(
@@ -307,7 +288,7 @@ def test_bookmark_encryption_needs_job_init(aws: Aws, script: bytes | None, expe
             "JobBookmarksEncryption": {"JobBookmarksEncryptionMode": "CSE-KMS", "KmsKeyArn": layout.extra["key"]}
         },
     )
-    s3 = _client(aws, "s3")
+    s3 = aws.client("s3")
     s3.create_bucket(Bucket="etl-scripts")
     if script is not None:
         s3.put_object(Bucket="etl-scripts", Key="bookmarked.py", Body=script)
@@ -332,7 +313,7 @@ def test_bookmark_encryption_needs_job_init(aws: Aws, script: bytes | None, expe
 @pytest.mark.parametrize(("scenario", "fails"), [("healthy-kms-endpoint", True), ("healthy-nat", False)])
 def test_script_bucket_in_another_region(aws: Aws, scenario: str, fails: bool) -> None:
     layout = SCENARIOS[scenario](aws.clients)
-    s3 = _client(aws, "s3")
+    s3 = aws.client("s3")
     s3.create_bucket(Bucket="eu-scripts", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     aws.clients.glue.create_job(
         Name="eu-script",

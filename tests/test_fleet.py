@@ -58,9 +58,7 @@ def test_scan_of_two_regions(aws: Aws, tmp_path: Path) -> None:
 
 def test_scan_of_two_accounts_through_an_assumed_role(aws: Aws, tmp_path: Path) -> None:
     fleet_vpc(aws.clients, 1, "home")
-    sts = boto3.client(
-        "sts", endpoint_url=aws.url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+    sts = aws.client("sts")
     creds = sts.assume_role(RoleArn="arn:aws:iam::222222222222:role/admin", RoleSessionName="setup")["Credentials"]
     other = {
         "endpoint_url": aws.url,

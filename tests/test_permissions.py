@@ -15,15 +15,7 @@ from scenarios import CONNECTION, SCENARIOS
 
 def restricted(aws: Aws, denied_action: str) -> dict[str, str]:
     """Credentials of a user allowed everything but `denied_action`."""
-    import boto3
-
-    iam = boto3.client(
-        "iam",
-        endpoint_url=aws.url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    iam = aws.client("iam")
     iam.create_user(UserName="auditor")
     iam.put_user_policy(
         UserName="auditor",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
 from glue_netcheck.model.glue import GlueConnection
@@ -14,16 +13,6 @@ from glue_netcheck.targets import Address, address
 
 from conftest import Aws
 from scenarios import AZ, SCENARIOS, Layout
-
-
-def rds_client(aws: Aws) -> Any:
-    return boto3.client(
-        "rds",
-        endpoint_url=aws.url,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def database(aws: Aws, vpc: str, *, admit: str | None, net: str = "10.0") -> tuple[str, str, list[str]]:
@@ -41,7 +30,7 @@ def database(aws: Aws, vpc: str, *, admit: str | None, net: str = "10.0") -> tup
                 {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": admit}]}
             ],
         )
-    rds = rds_client(aws)
+    rds = aws.client("rds")
     rds.create_db_subnet_group(DBSubnetGroupName="orders", DBSubnetGroupDescription="orders", SubnetIds=subnets)
     instance = rds.create_db_instance(
         DBInstanceIdentifier="orders",
