@@ -54,8 +54,8 @@ def test_markdown_sample_is_current() -> None:
         ["connection", "orders-db", "--snapshot", str(FIXTURES / "kms-endpoint-sg-blocks-443.json"), "-f", "markdown"],
     )
     assert result.exit_code == 1
-    # One level down, so the page's headings nest under the README's section.
-    _check("sample:markdown", re.sub(r"^#", "##", result.stdout, flags=re.M))
+    # Two levels down, so the page's headings nest under the README's section.
+    _check("sample:markdown", re.sub(r"^#", "###", result.stdout, flags=re.M))
 
 
 def test_iam_policy_is_current() -> None:
