@@ -448,11 +448,7 @@ def _live_base(plan: Any, region: str | None, profile: str | None) -> tuple[dict
     from glue_netcheck.collect import aws, terraform
 
     reader = aws.AwsReader(region=region, profile=profile)
-    raw = aws.collect_region(reader)
-    subnets = terraform.existing_ids(plan, "subnet-")
-    planned = [{"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(subnets)]
-    vpcs = aws.vpcs_of(reader, raw["glue"]["Connections"] + planned) | terraform.existing_ids(plan, "vpc-")
-    raw["ec2"] = aws.collect_network(reader, vpcs)
+    raw = aws.collect_region(reader, terraform.existing_ids(plan, "subnet-"), terraform.existing_ids(plan, "vpc-"))
     return raw, reader.region
 
 

@@ -322,12 +322,19 @@ def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]
 def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
     """One region's raw data for analysing one connection."""
     glue = collect_glue(reader, [name])
-    rds = collect_databases(reader, glue["Connections"])
-    return {
-        "glue": glue,
-        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]) | database_vpcs(rds, glue["Connections"])),
-        "rds": rds,
-    }
+    return {"glue": glue, **collect_places(reader, glue["Connections"])}
+
+
+def collect_places(
+    reader: AwsReader, connections: list[dict[str, Any]], planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The networks the connections live in and reach: their VPCs, their target databases'
+    VPCs, and (for a plan) the VPCs of existing subnets or VPCs it names — one describe per
+    resource type for all of them."""
+    rds = collect_databases(reader, connections)
+    placed = [*connections, *({"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(planned_subnets))]
+    every = vpcs_of(reader, placed) | database_vpcs(rds, connections) | set(vpcs)
+    return {"ec2": collect_network(reader, every), "rds": rds}
 
 
 def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> dict[str, Any]:
@@ -366,16 +373,14 @@ def database_vpcs(rds: dict[str, Any], connections: list[dict[str, Any]]) -> set
     return vpcs
 
 
-def collect_region(reader: AwsReader) -> dict[str, Any]:
+def collect_region(reader: AwsReader, planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()) -> dict[str, Any]:
     """One region's raw data for every connection, job and crawler in it (shared describes per
     VPC), and every KMS key a security configuration or the catalog names."""
     glue = collect_glue(reader, None)
     consumers = [("job", j) for j in glue["Jobs"]] + [("crawler", c) for c in glue["Crawlers"]]
-    rds = collect_databases(reader, glue["Connections"])
     return {
         "glue": glue,
-        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]) | database_vpcs(rds, glue["Connections"])),
-        "rds": rds,
+        **collect_places(reader, glue["Connections"], planned_subnets, vpcs),
         **collect_encryption(reader, glue, glue["SecurityConfigurations"], consumers),
     }
 
@@ -405,11 +410,9 @@ def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
     glue = collect_glue(reader, _consumer_connections(consumer, kind), missing_ok=True)
     config_name = consumer.get("SecurityConfiguration" if kind == "job" else "CrawlerSecurityConfiguration")
     configs = [c for c in glue["SecurityConfigurations"] if c.get("Name") == config_name]
-    rds = collect_databases(reader, glue["Connections"])
     return {
         "glue": glue,
-        "ec2": collect_network(reader, vpcs_of(reader, glue["Connections"]) | database_vpcs(rds, glue["Connections"])),
-        "rds": rds,
+        **collect_places(reader, glue["Connections"]),
         **collect_encryption(reader, glue, configs, [(kind, consumer)]),
     }
 
