@@ -228,9 +228,8 @@ def _to_other_vpc(network: Network, source: Source, port: int, placement: Placem
 def _peering_hop(network: Network, src: Subnet, dst: Subnet, hops: list[Hop], *, back: bool = False) -> bool:
     """`src`'s route table must send `dst`'s CIDR through an active peering joining both VPCs."""
     what = "return route" if back else "route"
-    table = network.route_table_for(src)
+    table = _table(network, src, hops)
     if table is None:
-        hops.append(_missing(network, "route-table", src.id, f"NO_ROUTE_TO_DESTINATION: {src.id} has no route table"))
         return False
     route = routing.select_route(table, (dst.cidr,), network.prefix_lists)
     if route is None or route.target not in ("vpc-peering", *_OPAQUE):
@@ -299,11 +298,8 @@ def _via_public_address(network: Network, source: Source, service: Destination, 
             label=f"public {service.key} addresses",
         )
     hops.append(_sg_hop(network, source.groups, "egress", target, service.port, source.subnet.id))
-    table = network.route_table_for(source.subnet)
+    table = _table(network, source.subnet, hops)
     if table is None:
-        hops.append(
-            _missing(network, "route-table", source.subnet.id, "NO_ROUTE_TO_DESTINATION: the subnet has no route table")
-        )
         return None
     route = _public_route(network, table, service, target)
     if route is None:
@@ -466,13 +462,8 @@ def _via_nat(
         hops.append(Hop("nat-gateway", nat.id, "deny", "a private NAT gateway cannot reach public AWS endpoints"))
         return None
     hops.append(Hop("nat-gateway", nat.id, "allow", f"public NAT gateway in {nat_subnet.id}"))
-    table = network.route_table_for(nat_subnet)
+    table = _table(network, nat_subnet, hops)
     if table is None:
-        hops.append(
-            _missing(
-                network, "route-table", nat_subnet.id, f"NO_ROUTE_TO_DESTINATION: {nat_subnet.id} has no route table"
-            )
-        )
         return None
     route = routing.select_route(table, target.networks, network.prefix_lists, target.prefix_list_id)
     if route is None:
@@ -554,11 +545,8 @@ def _route_hop(
     *,
     expect_local: bool,
 ) -> bool:
-    table = network.route_table_for(subnet)
+    table = _table(network, subnet, hops)
     if table is None:
-        hops.append(
-            _missing(network, "route-table", subnet.id, f"NO_ROUTE_TO_DESTINATION: {subnet.id} has no route table")
-        )
         return False
     route = routing.select_route(table, destinations, network.prefix_lists)
     if route is None:
@@ -627,6 +615,16 @@ def _missing(network: Network, kind: str, resource: str, detail: str) -> Hop:
     if action:
         return Hop(kind, resource, "unknown", f"{action} was denied: {kind}s are unknown")
     return Hop(kind, resource, "deny", detail)
+
+
+def _table(network: Network, subnet: Subnet, hops: list[Hop]) -> RouteTable | None:
+    """The subnet's route table; without one (or unreadable) the hop that says so is added."""
+    table = network.route_table_for(subnet)
+    if table is None:
+        hops.append(
+            _missing(network, "route-table", subnet.id, f"NO_ROUTE_TO_DESTINATION: {subnet.id} has no route table")
+        )
+    return table
 
 
 def _sg_hop(
