@@ -50,6 +50,15 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _envelope(region: str) -> dict[str, Any]:
+    """The fields every single report opens with."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "glue-netcheck", "version": __version__},
+        "region": region,
+    }
+
+
 def report_dict(report: ConnectionReport, addresses: Mapping[str, str] | None = None) -> dict[str, Any]:
     """`addresses`: resource id -> Terraform address, for plans (added to findings as an extension)."""
     conn = report.connection
@@ -58,9 +67,7 @@ def report_dict(report: ConnectionReport, addresses: Mapping[str, str] | None = 
         if addresses and finding["resource"] in addresses:
             finding["terraform_address"] = addresses[finding["resource"]]
     return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "glue-netcheck", "version": __version__},
-        "region": report.region,
+        **_envelope(report.region),
         "connection": {
             "name": conn.name,
             "type": conn.type,
@@ -95,9 +102,7 @@ def summary(reports: Sequence[ConnectionReport]) -> dict[str, Any]:
 def consumer_dict(result: ConsumerReport) -> dict[str, Any]:
     consumer = result.consumer
     return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "glue-netcheck", "version": __version__},
-        "region": result.region,
+        **_envelope(result.region),
         "consumer": {
             "kind": consumer.kind,
             "name": consumer.name,

@@ -45,13 +45,23 @@ def _path_title(path: PathResult) -> Text:
     return title
 
 
+def _headline(console: Console, verdict: str, title: str, failures: Sequence[str]) -> None:
+    """Verdict first, then what Glue will say."""
+    headline = Text(verdict.upper(), style=VERDICT_STYLE[verdict])
+    headline.append(f"  {title}", style="bold")
+    console.print(headline)
+    if failures:
+        console.print(Text(f"Glue will fail with: {', '.join(failures)}", style="red"))
+
+
 def _render_one(console: Console, report: ConnectionReport) -> None:
     conn = report.connection
-    headline = Text(f"{report.verdict.upper()}", style=VERDICT_STYLE[report.verdict])
-    headline.append(f"  Glue connection {conn.name} ({conn.type or 'type unknown'}, {report.region})", style="bold")
-    console.print(headline)
-    if report.predicted_failures:
-        console.print(Text(f"Glue will fail with: {', '.join(report.predicted_failures)}", style="red"))
+    _headline(
+        console,
+        report.verdict,
+        f"Glue connection {conn.name} ({conn.type or 'type unknown'}, {report.region})",
+        report.predicted_failures,
+    )
     users = ", ".join(f"{c.kind} {c.name}" for c in report.consumers) or "none yet (assuming a job and a crawler)"
     console.print(f"VPC {report.vpc_id}, subnet {conn.subnet_id} ({conn.availability_zone})")
     console.print(f"security groups: {', '.join(conn.security_group_ids) or 'none'}")
@@ -133,11 +143,9 @@ def render_summary(reports: Sequence[ConnectionReport], *, color: bool = False, 
 def render_consumer(result: ConsumerReport, *, color: bool = False, width: int = 100) -> str:
     console = _console(color, width)
     consumer = result.consumer
-    headline = Text(f"{result.verdict.upper()}", style=VERDICT_STYLE[result.verdict])
-    headline.append(f"  Glue {consumer.kind} {consumer.name} ({result.region})", style="bold")
-    console.print(headline)
-    if result.predicted_failures:
-        console.print(Text(f"Glue will fail with: {', '.join(result.predicted_failures)}", style="red"))
+    _headline(
+        console, result.verdict, f"Glue {consumer.kind} {consumer.name} ({result.region})", result.predicted_failures
+    )
     console.print(
         f"role: {consumer.role or 'unknown'}; security configuration: {consumer.security_configuration or 'none'}"
     )
