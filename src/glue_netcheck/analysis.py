@@ -64,8 +64,12 @@ def placement(
     network = inventory.network
     subnet = network.subnets.get(conn.subnet_id or "")
     groups = tuple(network.security_groups[g] for g in conn.security_group_ids if g in network.security_groups)
-    vpc_id = subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)
-    return network.vpcs.get(vpc_id or ""), subnet, groups
+    return network.vpcs.get(_vpc_id(subnet, groups) or ""), subnet, groups
+
+
+def _vpc_id(subnet: Subnet | None, groups: tuple[SecurityGroup, ...]) -> str | None:
+    """The subnet's VPC, else the groups': known even when the VPC itself is not in the data."""
+    return subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)
 
 
 def connection_context(inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None) -> Context:
@@ -115,7 +119,7 @@ def report(ctx: Context) -> ConnectionReport:
     return ConnectionReport(
         region=ctx.region,
         connection=conn,
-        vpc_id=ctx.vpc.id if ctx.vpc else (subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)),
+        vpc_id=_vpc_id(subnet, groups),
         consumers=ctx.consumers,
         verdict=_verdict(ctx, findings, failures),
         paths=tuple(ctx.paths.values()),
