@@ -7,15 +7,15 @@ import pytest
 
 from glue_netcheck.checks import ALL
 from glue_netcheck.checks.base import SECTIONS, Check
-from glue_netcheck.docs import checks_markdown
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.pages import checks_markdown
 
 from conftest import ROOT, run_cli
 
 
 def test_docs_checks_md_is_current() -> None:
     assert (ROOT / "docs" / "checks.md").read_text() == checks_markdown(), (
-        "docs/checks.md is stale: run `python -m glue_netcheck.docs > docs/checks.md`"
+        "docs/checks.md is stale: run `python -m glue_netcheck.checks.pages > docs/checks.md`"
     )
 
 

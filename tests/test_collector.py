@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glue_netcheck.collect import aws as collector
-from glue_netcheck.iam import ACTIONS, BY_COMMAND, CONDITIONAL, FLEET_EXTRAS
+from glue_netcheck.collect.permissions import ACTIONS, BY_COMMAND, CONDITIONAL, FLEET_EXTRAS
 
 from conftest import Aws
 from scenarios import CONNECTION, SCENARIOS

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from glue_netcheck.analysis import analyse_connection
+from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.collect import snapshot as snapshots
 from glue_netcheck.report import dot, json_report, markdown, sarif, text
 

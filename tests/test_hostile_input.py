@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glue_netcheck.analysis import analyse_connection
+from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.collect import snapshot as snapshots
-from glue_netcheck.redact import redact_connection, redact_text
+from glue_netcheck.model.redact import redact_connection, redact_text
 
 from conftest import FIXTURES
 

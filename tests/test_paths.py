@@ -22,7 +22,7 @@ from glue_netcheck.model.network import (
     VpcEndpoint,
 )
 from glue_netcheck.net.paths import Source, service_path
-from glue_netcheck.services import Service
+from glue_netcheck.net.services import Service
 
 KMS = Service("kms", "us-east-1")
 S3 = Service("s3", "us-east-1")

@@ -9,7 +9,7 @@ import re
 from typer.testing import CliRunner
 
 from glue_netcheck.cli import app
-from glue_netcheck.iam import policy
+from glue_netcheck.collect.permissions import policy
 
 from conftest import FIXTURES, ROOT
 

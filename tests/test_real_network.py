@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from glue_netcheck.analysis import analyse_connection
+from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.collect import snapshot as snapshots
 from glue_netcheck.report.json_report import report_dict
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from glue_netcheck.model.glue import GlueConnection
-from glue_netcheck.targets import Address, address
+from glue_netcheck.model.targets import Address, address
 
 from conftest import Aws
 from scenarios import AZ, SCENARIOS, Layout

@@ -13,11 +13,12 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from glue_netcheck import __version__, iam
-from glue_netcheck.analysis import ConnectionNotFound, ConnectionReport, analyse_connection
+from glue_netcheck import __version__
+from glue_netcheck.analyse.connection import ConnectionNotFound, ConnectionReport, analyse_connection
+from glue_netcheck.analyse.consumer import ConsumerNotFound, ConsumerReport, analyse_consumer
 from glue_netcheck.checks import ALL, BY_ID
+from glue_netcheck.collect import permissions
 from glue_netcheck.collect import snapshot as snapshots
-from glue_netcheck.consumer_analysis import ConsumerNotFound, ConsumerReport, analyse_consumer
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.build import ModelError, build_inventory
 from glue_netcheck.model.glue import ConsumerKind, Inventory
@@ -455,13 +456,13 @@ def _live_base(plan: Any, region: str | None, profile: str | None) -> tuple[dict
 @app.command("iam-policy")
 def iam_policy(
     command: Annotated[
-        str | None, typer.Option("--command", help="Only what this command needs: " + ", ".join(iam.BY_COMMAND))
+        str | None, typer.Option("--command", help="Only what this command needs: " + ", ".join(permissions.BY_COMMAND))
     ] = None,
 ) -> None:
     """Print the minimal read-only IAM policy glue-netcheck needs (all commands, or one)."""
-    if command is not None and command not in iam.BY_COMMAND:
-        fail(f"--command {command}: choose one of {', '.join(iam.BY_COMMAND)}")
-    typer.echo(iam.policy(command))
+    if command is not None and command not in permissions.BY_COMMAND:
+        fail(f"--command {command}: choose one of {', '.join(permissions.BY_COMMAND)}")
+    typer.echo(permissions.policy(command))
 
 
 @app.command("checks")

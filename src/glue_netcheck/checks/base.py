@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from glue_netcheck.findings import Finding, Severity
+from glue_netcheck.checks.finding import Finding, Severity
+from glue_netcheck.checks.predict import unreachable_service_failures
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory, KmsKey, SecurityConfiguration
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
+from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net.paths import Source
 from glue_netcheck.net.trace import PathResult
-from glue_netcheck.predict import unreachable_service_failures
-from glue_netcheck.targets import Address, Placement
 
 SECTIONS = ("What it checks", "How Glue fails", "Remediation", "References")
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.paths import service_path
-from glue_netcheck.services import Service
+from glue_netcheck.net.services import Service
 
 ID = "s3-bucket-region"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks.base import Context, check
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.dns import custom_dns_servers
 
 ID = "dhcp-custom-dns"

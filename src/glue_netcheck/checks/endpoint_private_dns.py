@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck import remediation
+from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Check, Context
-from glue_netcheck.findings import Finding, Severity
-from glue_netcheck.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS
+from glue_netcheck.checks.finding import Finding, Severity
+from glue_netcheck.net.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS
 
 _DOC = """
 What it checks

@@ -3,10 +3,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from glue_netcheck import kms_policy
 from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
 from glue_netcheck.model.glue import KmsKey, Role
+from glue_netcheck.policy import key_policy
 
 ID = "kms-key-policy"
 
@@ -39,13 +39,13 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
         key = ctx.key(reference)
         if key is None or key.state is None or key.policy is None:
             continue
-        wanted: list[tuple[kms_policy.Principal, tuple[str, ...]]] = []
+        wanted: list[tuple[key_policy.Principal, tuple[str, ...]]] = []
         if ctx.consumer.role:
-            actions = tuple(dict.fromkeys(a for use in uses for a in kms_policy.ROLE_ACTIONS[use]))
-            wanted.append((kms_policy.role_principal(ctx.consumer.role, key.account), actions))
+            actions = tuple(dict.fromkeys(a for use in uses for a in key_policy.ROLE_ACTIONS[use]))
+            wanted.append((key_policy.role_principal(ctx.consumer.role, key.account), actions))
         if "cloudwatch" in uses:
             wanted.append(
-                (kms_policy.Principal("service", f"logs.{ctx.region}.amazonaws.com"), kms_policy.LOGS_ACTIONS)
+                (key_policy.Principal("service", f"logs.{ctx.region}.amazonaws.com"), key_policy.LOGS_ACTIONS)
             )
         role = ctx.inventory.roles.get(ctx.consumer.role or "")
         for principal, actions in wanted:
@@ -53,9 +53,9 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
 
 
 def _judge(
-    key: KmsKey, principal: kms_policy.Principal, actions: tuple[str, ...], uses: str, role: Role | None
+    key: KmsKey, principal: key_policy.Principal, actions: tuple[str, ...], uses: str, role: Role | None
 ) -> Iterator[Finding]:
-    verdict = kms_policy.evaluate(key.policy, principal, actions)
+    verdict = key_policy.evaluate(key.policy, principal, actions)
     ref = key.reference
     if verdict.decision == "iam" and principal.kind == "role" and role is not None and role.error is None:
         yield from _judge_role(key, role, principal, actions, uses, verdict.detail)
@@ -105,11 +105,11 @@ def _judge(
 
 
 def _judge_role(
-    key: KmsKey, role: Role, principal: kms_policy.Principal, actions: tuple[str, ...], uses: str, delegation: str
+    key: KmsKey, role: Role, principal: key_policy.Principal, actions: tuple[str, ...], uses: str, delegation: str
 ) -> Iterator[Finding]:
     """The key policy delegates to IAM: the role's own policies decide."""
     ref, arn = key.reference, key.arn or key.reference
-    verdict = kms_policy.evaluate_identity(role.policies, arn, actions)
+    verdict = key_policy.evaluate_identity(role.policies, arn, actions)
     caveat = "; its permissions boundary and any SCPs are not evaluated" if role.permissions_boundary else ""
     if verdict.decision == "allow":
         if caveat:

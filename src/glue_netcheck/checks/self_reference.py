@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck import remediation
+from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, check
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.security_groups import self_referencing_rule
 
 ID = "self-referencing-rule"

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck import remediation
+from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, check
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
+from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net.paths import target_path
-from glue_netcheck.targets import Address, Placement
 
 ID = "target-reachable"
 

@@ -30,7 +30,7 @@ from botocore.exceptions import (
 )
 
 from glue_netcheck.errors import AnalysisError
-from glue_netcheck.redact import redact_connection
+from glue_netcheck.model.redact import redact_connection
 
 T = TypeVar("T")
 READ_ONLY = re.compile(r"^(Describe|Get|List)")

@@ -18,7 +18,7 @@ from glue_netcheck.collect.files import read_json, write_atomic, write_atomic_by
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.build import ModelError, build_inventory
 from glue_netcheck.model.glue import Inventory
-from glue_netcheck.redact import redact_connection
+from glue_netcheck.model.redact import redact_connection
 
 FORMAT = "glue-netcheck-snapshot"
 VERSION = 1

@@ -42,7 +42,7 @@ from glue_netcheck.model.network import (
     Vpc,
     VpcEndpoint,
 )
-from glue_netcheck.redact import redact_properties
+from glue_netcheck.model.redact import redact_properties
 
 # Glue's default for a Spark job created without a worker count (10 G.1X workers).
 DEFAULT_JOB_WORKERS = 10

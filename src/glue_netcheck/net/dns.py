@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from glue_netcheck.model.network import Network, Vpc, VpcEndpoint
+from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import Hop
-from glue_netcheck.services import Service
 
 
 @dataclass(frozen=True, slots=True)

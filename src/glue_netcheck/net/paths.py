@@ -22,12 +22,12 @@ from glue_netcheck.model.network import (
     Vpc,
     VpcEndpoint,
 )
+from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net import dns, nacl, routing, security_groups
 from glue_netcheck.net.security_groups import Peer
+from glue_netcheck.net.services import Destination, External, Service
 from glue_netcheck.net.space import PUBLIC_INTERNET
 from glue_netcheck.net.trace import BlockedAt, Hop, HopVerdict, PathResult, Via, first_drop, first_unknown
-from glue_netcheck.services import Destination, External, Service
-from glue_netcheck.targets import Address, Placement
 
 # Route targets that take traffic out of this VPC to places its API answers cannot show.
 _OPAQUE: dict[str, Via] = {

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from glue_netcheck import __version__
-from glue_netcheck.analysis import ConnectionReport
+from glue_netcheck.analyse.connection import ConnectionReport
+from glue_netcheck.analyse.consumer import ConsumerReport
 from glue_netcheck.checks import ALL
-from glue_netcheck.consumer_analysis import ConsumerReport
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/glue-netcheck/glue-netcheck/blob/main/docs/checks.md"

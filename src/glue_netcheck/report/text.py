@@ -11,9 +11,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from glue_netcheck.analysis import ConnectionReport
-from glue_netcheck.consumer_analysis import ConsumerReport
-from glue_netcheck.findings import SEVERITY_ORDER, Finding
+from glue_netcheck.analyse.connection import ConnectionReport
+from glue_netcheck.analyse.consumer import ConsumerReport
+from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.net.trace import PathResult
 
 VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "unknown": "bold magenta"}

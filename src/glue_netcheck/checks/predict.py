@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
 from glue_netcheck.model.glue import Consumer, Inventory
 
 KMS_FAILURE = {"job": "kms-timeout", "crawler": "crawler-internal-service-exception"}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from glue_netcheck.kms_policy import LOGS_ACTIONS, Principal, evaluate, role_principal
+from glue_netcheck.policy.key_policy import LOGS_ACTIONS, Principal, evaluate, role_principal
 
 ROLE = role_principal("arn:aws:iam::111122223333:role/etl", None)
 LOGS = Principal("service", "logs.us-east-1.amazonaws.com")

@@ -1,4 +1,4 @@
-"""docs/checks.md, generated from the checks' own pages: `python -m glue_netcheck.docs`."""
+"""docs/checks.md, generated from the checks' own pages: `python -m glue_netcheck.checks.pages`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ def checks_markdown() -> str:
     lines = [
         "# Checks",
         "",
-        "Generated from the checks' docstrings by `python -m glue_netcheck.docs > docs/checks.md`;",
+        "Generated from the checks' docstrings by `python -m glue_netcheck.checks.pages > docs/checks.md`;",
         "`glue-netcheck explain CHECK_ID` prints the same page. Do not edit by hand.",
         "",
         "| id | severity | title |",

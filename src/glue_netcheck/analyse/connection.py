@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from glue_netcheck import targets
 from glue_netcheck.checks import REGISTRY, Check, Context
 from glue_netcheck.checks.base import C
-from glue_netcheck.findings import SEVERITY_ORDER, Finding
+from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
+from glue_netcheck.checks.predict import consumer_needs_kms, predicted_failures
+from glue_netcheck.model import targets
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.net.paths import Source, ip_in, service_path, target_path
+from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
-from glue_netcheck.predict import consumer_needs_kms, predicted_failures
-from glue_netcheck.services import Service
 
 
 class ConnectionNotFound(LookupError):

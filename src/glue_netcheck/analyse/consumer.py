@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glue_netcheck.analysis import ConnectionReport, connection_context, report, run_checks, sort_key
+from glue_netcheck.analyse.connection import ConnectionReport, connection_context, report, run_checks, sort_key
 from glue_netcheck.checks import CONSUMER_REGISTRY, ConsumerContext
-from glue_netcheck.findings import Finding
+from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.predict import predicted_failures
 from glue_netcheck.model.glue import Consumer, ConsumerKind, Inventory
-from glue_netcheck.predict import predicted_failures
 
 
 class ConsumerNotFound(LookupError):

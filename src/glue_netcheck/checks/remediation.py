@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import Hop, Needed, PathResult
-from glue_netcheck.services import Service
 
 
 def sg_rule(group_id: str, needed: Needed) -> str:

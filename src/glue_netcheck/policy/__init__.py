@@ -1,0 +1,1 @@
+"""One IAM-style policy evaluator: key policies now, endpoint and role policies next."""
