@@ -14,8 +14,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from glue_netcheck import __version__
-from glue_netcheck.analyse.connection import ConnectionNotFound, ConnectionReport, analyse_connection
-from glue_netcheck.analyse.consumer import ConsumerNotFound, ConsumerReport, analyse_consumer
+from glue_netcheck.analyse.connection import ConnectionNotFound, analyse_connection
+from glue_netcheck.analyse.consumer import ConsumerNotFound, analyse_consumer
+from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks import ALL, BY_ID
 from glue_netcheck.collect import permissions
 from glue_netcheck.collect import snapshot as snapshots

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from glue_netcheck.analyse.results import ConnectionReport, Verdict
 from glue_netcheck.checks import REGISTRY, Check, Context
 from glue_netcheck.checks.base import C
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
@@ -19,18 +20,6 @@ from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
 
 class ConnectionNotFound(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class ConnectionReport:
-    region: str
-    connection: GlueConnection
-    vpc_id: str | None
-    consumers: tuple[Consumer, ...]
-    verdict: str  # pass | warn | fail | unknown
-    paths: tuple[PathResult, ...]
-    findings: tuple[Finding, ...]
-    predicted_failures: tuple[str, ...]
 
 
 def required_services(inventory: Inventory, conn: GlueConnection, consumers: tuple[Consumer, ...]) -> dict[str, bool]:
@@ -195,7 +184,7 @@ def _run_checks(ctx: Context) -> list[Finding]:
     return findings
 
 
-def _verdict(ctx: Context, findings: list[Finding], failures: list[str]) -> str:
+def _verdict(ctx: Context, findings: list[Finding], failures: list[str]) -> Verdict:
     if failures:
         return "fail"
     if any((p.service == "target" or ctx.required.get(p.service)) and p.reachable is None for p in ctx.paths.values()):

@@ -3,27 +3,16 @@ security configuration and KMS keys. Pure; the CLI does the I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from glue_netcheck.analyse.connection import ConnectionReport, connection_context, report, run_checks, sort_key
+from glue_netcheck.analyse.connection import connection_context, report, run_checks, sort_key
+from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport, Verdict
 from glue_netcheck.checks import CONSUMER_REGISTRY, ConsumerContext
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.checks.predict import predicted_failures
-from glue_netcheck.model.glue import Consumer, ConsumerKind, Inventory
+from glue_netcheck.model.glue import ConsumerKind, Inventory
 
 
 class ConsumerNotFound(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class ConsumerReport:
-    region: str
-    consumer: Consumer
-    connections: tuple[ConnectionReport, ...]
-    findings: tuple[Finding, ...]  # the consumer's own
-    verdict: str
-    predicted_failures: tuple[str, ...]  # everything, connections included
 
 
 def analyse_consumer(inventory: Inventory, kind: ConsumerKind, name: str) -> ConsumerReport:
@@ -52,7 +41,7 @@ def analyse_consumer(inventory: Inventory, kind: ConsumerKind, name: str) -> Con
     )
 
 
-def _verdict(reports: tuple[ConnectionReport, ...], findings: list[Finding], failures: list[str]) -> str:
+def _verdict(reports: tuple[ConnectionReport, ...], findings: list[Finding], failures: list[str]) -> Verdict:
     if failures:
         return "fail"
     if any(r.verdict == "unknown" for r in reports):

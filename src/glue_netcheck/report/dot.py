@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from glue_netcheck.analyse.connection import ConnectionReport
+from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.net.graph import chain, trace_graph
 
 

@@ -8,8 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from glue_netcheck import __version__
-from glue_netcheck.analyse.connection import ConnectionReport
-from glue_netcheck.analyse.consumer import ConsumerReport
+from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.trace import PathResult
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from glue_netcheck.analyse.connection import ConnectionReport
-from glue_netcheck.analyse.consumer import ConsumerReport
+from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.graph import chain, trace_graph
 from glue_netcheck.net.trace import PathResult

@@ -11,8 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from glue_netcheck.analyse.connection import ConnectionReport
-from glue_netcheck.analyse.consumer import ConsumerReport
+from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.net.trace import PathResult
 

@@ -1,0 +1,49 @@
+"""What an analysis answers: one value per command, read by every renderer (report/)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from glue_netcheck.checks.finding import Finding
+from glue_netcheck.model.glue import Consumer, GlueConnection
+from glue_netcheck.net.trace import PathResult
+
+Verdict = Literal["pass", "warn", "fail", "unknown"]
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    region: str
+    connection: GlueConnection
+    vpc_id: str | None
+    consumers: tuple[Consumer, ...]
+    verdict: Verdict
+    paths: tuple[PathResult, ...]
+    findings: tuple[Finding, ...]
+    predicted_failures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConsumerReport:
+    region: str
+    consumer: Consumer
+    connections: tuple[ConnectionReport, ...]
+    findings: tuple[Finding, ...]  # the consumer's own
+    verdict: Verdict
+    predicted_failures: tuple[str, ...]  # everything, connections included
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """`scan` and `plan`: one connection report each; for a plan, the Terraform address of
+    every resource id the plan creates or changes (part of the result, not a side channel)."""
+
+    kind: Literal["scan", "plan"]
+    results: tuple[ConnectionReport, ...]
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    source: str | None = None  # the plan or snapshot file analysed, when there is one
+
+
+Report = ConnectionReport | ConsumerReport | BatchReport
