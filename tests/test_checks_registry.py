@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from glue_netcheck.checks import ALL
+from glue_netcheck.checks import ALL, BY_ID
 from glue_netcheck.checks.base import SECTIONS, Check
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.checks.pages import checks_markdown
@@ -17,6 +17,12 @@ def test_docs_checks_md_is_current() -> None:
     assert (ROOT / "docs" / "checks.md").read_text() == checks_markdown(), (
         "docs/checks.md is stale: run `python -m glue_netcheck.checks.pages > docs/checks.md`"
     )
+
+
+def test_check_ids_are_unique() -> None:
+    ids = [c.id for c in ALL]
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert set(BY_ID) == set(ids)
 
 
 def test_a_check_without_its_page_sections_is_rejected() -> None:

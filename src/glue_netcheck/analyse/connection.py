@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from glue_netcheck.analyse.results import ConnectionReport, Verdict
 from glue_netcheck.checks import REGISTRY, Check, Context
-from glue_netcheck.checks.base import C
+from glue_netcheck.checks.base import C, Issue
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.checks.predict import consumer_needs_kms, predicted_failures
 from glue_netcheck.model import targets
@@ -156,32 +156,15 @@ def run_checks(checks: Sequence[Check[C]], ctx: C, resource: str) -> list[Findin
         try:
             findings.extend(check.findings(ctx))
         except Exception as exc:  # a broken check is reported, never fatal to the run
+            message = f"check {check.id} could not run: {type(exc).__name__}: {exc}"
             findings.append(
-                Finding(
-                    check.id,
-                    "warning",
-                    resource,
-                    f"check {check.id} could not run: {type(exc).__name__}: {exc}",
-                    "report this as a glue-netcheck bug",
-                )
+                check.finding(Issue(resource, message, "report this as a glue-netcheck bug", (), "warning"))
             )
     return findings
 
 
 def _run_checks(ctx: Context) -> list[Finding]:
-    findings = run_checks(REGISTRY, ctx, ctx.connection.name)
-    if not ctx.connection.subnet_id:
-        findings.append(
-            Finding(
-                "network-resources-exist",
-                "info",
-                ctx.connection.name,
-                f"connection {ctx.connection.name} has no VPC configuration: Glue "
-                "reaches its target over the public network, nothing to trace",
-                "",
-            )
-        )
-    return findings
+    return run_checks(REGISTRY, ctx, ctx.connection.name)
 
 
 def _verdict(ctx: Context, findings: list[Finding], failures: list[str]) -> Verdict:

@@ -54,6 +54,5 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)
 BY_ID: dict[str, AnyCheck] = {c.id: c for c in ALL}
-assert len(BY_ID) == len(ALL), "duplicate check id"
 
 __all__ = ["ALL", "BY_ID", "CONSUMER_REGISTRY", "REGISTRY", "Check", "ConsumerContext", "Context"]

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 
 ID = "availability-zone-match"
 
 
 @check(ID, "The connection's availability zone is set and matches its subnet's", "error")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     The connection's `AvailabilityZone` is set and is the availability zone of its subnet.
@@ -36,18 +35,14 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         "--connection-input file://connection.json"
     )
     if not conn.availability_zone:
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             conn.name,
             f"connection {conn.name} has no availability zone (CONNECTION_LIST_CONNECTION_WITH_AZ_NULL)",
             fix,
             ("invalid-network-configuration",),
         )
     elif conn.availability_zone != subnet.availability_zone:
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             subnet.id,
             f"connection {conn.name} says {conn.availability_zone} but subnet {subnet.id} "
             f'is in {subnet.availability_zone} ("Could not find subnet for AZ")',

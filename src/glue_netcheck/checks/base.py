@@ -3,6 +3,9 @@
 A check is a value: id, severity, title, the function that finds problems, and its runbook
 page. The page is the check's docstring and must have the four sections below, in order;
 `explain` prints it and docs/checks.md is generated from it.
+
+A check's function yields `Issue`s: what is wrong, where, and how to fix it. The check itself
+stamps its id and default severity on each (`Check.finding`), so no check repeats its own id.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory, KmsKey
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net.paths import Source
+from glue_netcheck.net.services import ALWAYS, OPTIONAL
 from glue_netcheck.net.trace import PathResult
 
 SECTIONS = ("What it checks", "How Glue fails", "Remediation", "References")
@@ -93,12 +97,29 @@ class ConsumerContext:
 C = TypeVar("C", Context, ConsumerContext)
 
 
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem a check found. `severity`: only where the check's default does not apply
+    (an info note, or a warning when nothing fails because of it)."""
+
+    resource: str
+    message: str
+    remediation: str = ""
+    predicts: tuple[str, ...] = ()
+    severity: Severity | None = None
+
+
+def error_if(predicts: tuple[str, ...]) -> Severity:
+    """An unreachable service is an error when a consumer fails because of it, else a warning."""
+    return "error" if predicts else "warning"
+
+
 @dataclass(frozen=True)
 class Check(Generic[C]):
     id: str
     title: str
     severity: Severity
-    run: Callable[[C], Iterable[Finding]]
+    run: Callable[[C], Iterable[Issue]]
     doc: str
 
     def __post_init__(self) -> None:
@@ -108,17 +129,49 @@ class Check(Generic[C]):
             raise ValueError(f"check {self.id}: its page needs the sections {', '.join(SECTIONS)}, in order")
         object.__setattr__(self, "doc", page)
 
+    def finding(self, issue: Issue) -> Finding:
+        """The issue as this check's finding: its id, and its default severity unless overridden."""
+        return Finding(
+            self.id,
+            issue.severity or self.severity,
+            issue.resource,
+            issue.message,
+            issue.remediation,
+            issue.predicts,
+        )
+
     def findings(self, ctx: C) -> list[Finding]:
-        return list(self.run(ctx))
+        return [self.finding(issue) for issue in self.run(ctx)]
 
 
-def check(id: str, title: str, severity: Severity) -> Callable[[Callable[[C], Iterable[Finding]]], Check[C]]:
+def check(id: str, title: str, severity: Severity) -> Callable[[Callable[[C], Iterable[Issue]]], Check[C]]:
     """Decorator: a module-level function with a runbook docstring becomes a Check value."""
 
-    def wrap(fn: Callable[[C], Iterable[Finding]]) -> Check[C]:
+    def wrap(fn: Callable[[C], Iterable[Issue]]) -> Check[C]:
         return Check(id=id, title=title, severity=severity, run=fn, doc=fn.__doc__ or "")
 
     return wrap
+
+
+def per_service(
+    id_format: str,
+    title: Callable[[str], str],
+    doc: Callable[[str], str],
+    run: Callable[[Context, str], Iterable[Issue]],
+) -> tuple[Check[Context], ...]:
+    """One check per AWS service the ENIs call, from one template (`id_format` holds `{key}`).
+    A service every consumer needs (KMS, S3) is an error by default; the others warn."""
+
+    def make(key: str) -> Check[Context]:
+        return Check(
+            id=id_format.format(key=key),
+            title=title(key),
+            severity="error" if key in ALWAYS else "warning",
+            run=lambda ctx: run(ctx, key),
+            doc=doc(key),
+        )
+
+    return tuple(make(key) for key in (*ALWAYS, *OPTIONAL))
 
 
 AnyCheck = Check[Any]

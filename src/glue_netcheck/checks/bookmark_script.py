@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 
 ID = "bookmark-encryption-job-init"
 
 
 @check(ID, "A job with encrypted bookmarks calls job.init()", "warning")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     For a job whose security configuration encrypts job bookmarks (CSE-KMS) and whose
@@ -33,17 +32,14 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
     consumer = ctx.consumer
     for location, calls_init in ctx.inventory.scripts.items():
         if calls_init is None:
-            yield Finding(
-                ID,
-                "info",
+            yield Issue(
                 location,
                 f"job {consumer.name}'s script {location} could not be read",
                 "grant s3:GetObject on the script to check that it calls job.init()",
+                severity="info",
             )
         elif not calls_init:
-            yield Finding(
-                ID,
-                "warning",
+            yield Issue(
                 location,
                 f"job {consumer.name} encrypts bookmarks, but its script {location} never calls "
                 "job.init(): bookmarks, and their encryption, do nothing",

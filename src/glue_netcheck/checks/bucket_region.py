@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 from glue_netcheck.net.paths import service_path
 from glue_netcheck.net.services import Service
 
@@ -11,7 +10,7 @@ ID = "s3-bucket-region"
 
 
 @check(ID, "The job's script and temporary buckets are reachable in their own region", "error")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     The region of the buckets a job reads at start (its script's, its `--TempDir`'s). A
@@ -39,9 +38,7 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
             continue
         path = service_path(ctx.inventory.network, source, Service("s3", region))
         if path.reachable is False and path.blocked_at is not None:
-            yield Finding(
-                ID,
-                "error",
+            yield Issue(
                 bucket,
                 f"bucket {bucket} is in {region}: the job reaches it at s3.{region}.amazonaws.com, which no endpoint "
                 f"of {source.vpc.id} serves; from {source.subnet.id} it is blocked at {path.blocked_at.id} "

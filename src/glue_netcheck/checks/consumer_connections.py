@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 
 ID = "consumer-connections"
 
 
 @check(ID, "The job's or crawler's connections exist and agree on VPC, subnet and AZ", "error")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     Every connection the job or crawler names exists; with several, they agree on VPC, subnet
@@ -30,9 +29,7 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
     """
     consumer = ctx.consumer
     for name in ctx.missing_connections:
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             name,
             f"{consumer.kind} {consumer.name} names connection {name}, which does not exist",
             f"aws glue get-connection --name {name}; remove it from {consumer.kind} {consumer.name} or create it",
@@ -45,11 +42,10 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
     if len({p[1:] for p in placed}) > 1:
         first = placed[0]
         others = "; ".join(f"{n}: {v}/{s}/{a}" for n, v, s, a in placed[1:] if (v, s, a) != first[1:])
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             first[2] or first[0],
             f"{consumer.kind} {consumer.name}'s connections disagree: Glue uses {first[0]}'s subnet "
             f"{first[2]} ({first[1]}, {first[3]}); {others}",
             "give every connection of the job the same subnet, or check the other targets are reachable from it",
+            severity="warning",
         )

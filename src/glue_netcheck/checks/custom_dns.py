@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.net.dns import custom_dns_servers
 
 ID = "dhcp-custom-dns"
 
 
 @check(ID, "Custom DNS servers forward to the VPC resolver", "warning")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     Whether the VPC's DHCP options set uses custom DNS servers instead of
@@ -39,9 +38,7 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         return
     servers = custom_dns_servers(ctx.inventory.network, vpc)
     if servers:
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             vpc.dhcp_options_id or vpc.id,
             f"{vpc.id} uses custom DNS servers {', '.join(servers)} ({vpc.dhcp_options_id}): "
             "private DNS of interface endpoints and reverse lookups of Glue's ENIs work only if "

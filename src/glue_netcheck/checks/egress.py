@@ -3,15 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.net.security_groups import opens_all_egress
 
 ID = "security-group-egress"
 
 
 @check(ID, "A connection security group opens all outbound TCP", "error")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     At least one of the connection's security groups allows all outbound TCP, to 0.0.0.0/0 or
@@ -33,9 +32,7 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     if not ctx.groups or any(opens_all_egress(g) for g in ctx.groups):
         return
     first = ctx.groups[0].id
-    yield Finding(
-        ID,
-        "error",
+    yield Issue(
         first,
         f"none of {', '.join(g.id for g in ctx.groups)} allows all outbound TCP: Glue rejects the "
         'run with "At least one security group must open all egress ports"',

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Check, Context
-from glue_netcheck.checks.finding import Finding, Severity
-from glue_netcheck.net.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS
+from glue_netcheck.checks.base import Context, Issue, error_if, per_service
+from glue_netcheck.checks.finding import Severity
+from glue_netcheck.net.services import DISPLAY, SYMPTOMS
 
 _DOC = """
 What it checks
@@ -30,37 +30,31 @@ https://docs.aws.amazon.com/glue/latest/dg/encryption-vpc-kms.html
 """
 
 
-def make(key: str) -> Check[Context]:
-    check_id = f"{key}-endpoint-private-dns"
-
-    def run(ctx: Context) -> Iterator[Finding]:
-        path = ctx.paths.get(key)
-        if path is None or path.bypassed_endpoint is None or ctx.vpc is None:
-            return
-        endpoint = path.bypassed_endpoint
-        dns_hop = path.hops[0]
-        severity: Severity
-        if path.reachable is False:
-            predicts = ctx.failures_if_unreachable(key)
-            severity = "error" if predicts else "warning"
-            consequence = "and no other path reaches the service"
-        else:
-            predicts, severity = (), "warning"
-            consequence = f"traffic goes {path.via or 'elsewhere'} instead and the endpoint is unused"
-        fix = (
-            remediation.enable_private_dns(endpoint)
-            if dns_hop.type == "vpc-endpoint"
-            else remediation.enable_vpc_dns(ctx.vpc.id, "enableDnsHostnames")
-        )
-        yield Finding(check_id, severity, dns_hop.id, f"{dns_hop.detail}; {consequence}", fix, predicts)
-
-    return Check(
-        id=check_id,
-        title=f"The {DISPLAY[key].removeprefix('The ')} interface endpoint's private DNS name takes effect",
-        severity="error" if key in ALWAYS else "warning",
-        run=run,
-        doc=_DOC.format(key=key, symptoms=SYMPTOMS[key]),
+def run(ctx: Context, key: str) -> Iterator[Issue]:
+    path = ctx.paths.get(key)
+    if path is None or path.bypassed_endpoint is None or ctx.vpc is None:
+        return
+    endpoint = path.bypassed_endpoint
+    dns_hop = path.hops[0]
+    severity: Severity
+    if path.reachable is False:
+        predicts = ctx.failures_if_unreachable(key)
+        severity = error_if(predicts)
+        consequence = "and no other path reaches the service"
+    else:
+        predicts, severity = (), "warning"
+        consequence = f"traffic goes {path.via or 'elsewhere'} instead and the endpoint is unused"
+    fix = (
+        remediation.enable_private_dns(endpoint)
+        if dns_hop.type == "vpc-endpoint"
+        else remediation.enable_vpc_dns(ctx.vpc.id, "enableDnsHostnames")
     )
+    yield Issue(dns_hop.id, f"{dns_hop.detail}; {consequence}", fix, predicts, severity)
 
 
-CHECKS = tuple(make(key) for key in (*ALWAYS, *OPTIONAL))
+CHECKS = per_service(
+    "{key}-endpoint-private-dns",
+    lambda key: f"The {DISPLAY[key].removeprefix('The ')} interface endpoint's private DNS name takes effect",
+    lambda key: _DOC.format(key=key, symptoms=SYMPTOMS[key]),
+    run,
+)

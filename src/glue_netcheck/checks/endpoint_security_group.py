@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Check, Context
-from glue_netcheck.checks.finding import Finding
-from glue_netcheck.net.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS
+from glue_netcheck.checks.base import Context, Issue, error_if, per_service
+from glue_netcheck.net.services import DISPLAY, SYMPTOMS
 
 _DOC = """
 What it checks
@@ -31,43 +30,35 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.htm
 """
 
 
-def make(key: str) -> Check[Context]:
-    check_id = f"{key}-endpoint-security-group"
-
-    def run(ctx: Context) -> Iterator[Finding]:
-        path = ctx.paths.get(key)
-        if path is None or path.via is not None or ctx.source is None:
-            return
-        endpoint = next((h.id for h in path.hops if h.type == "vpc-endpoint" and h.verdict == "allow"), None)
-        # The endpoint's ingress is the only security-group hop evaluated on "ingress".
-        drop = next(
-            (
-                h
-                for h in path.hops
-                if h.type == "security-group" and h.verdict == "deny" and h.needed is not None and not h.needed.egress
-            ),
-            None,
-        )
-        if endpoint is None or drop is None:
-            return
-        predicts = ctx.failures_if_unreachable(key)
-        fix = remediation.for_hop(drop) or ""
-        yield Finding(
-            check_id,
-            "error" if predicts else "warning",
-            drop.id,
-            f"{drop.id} on endpoint {endpoint} does not admit Glue's ENIs: {drop.detail}",
-            fix,
-            predicts,
-        )
-
-    return Check(
-        id=check_id,
-        title=f"The {DISPLAY[key].removeprefix('The ')} interface endpoint's groups admit the connection on 443",
-        severity="error" if key in ALWAYS else "warning",
-        run=run,
-        doc=_DOC.format(key=key, symptoms=SYMPTOMS[key]),
+def run(ctx: Context, key: str) -> Iterator[Issue]:
+    path = ctx.paths.get(key)
+    if path is None or path.via is not None or ctx.source is None:
+        return
+    endpoint = next((h.id for h in path.hops if h.type == "vpc-endpoint" and h.verdict == "allow"), None)
+    # The endpoint's ingress is the only security-group hop evaluated on "ingress".
+    drop = next(
+        (
+            h
+            for h in path.hops
+            if h.type == "security-group" and h.verdict == "deny" and h.needed is not None and not h.needed.egress
+        ),
+        None,
+    )
+    if endpoint is None or drop is None:
+        return
+    predicts = ctx.failures_if_unreachable(key)
+    yield Issue(
+        drop.id,
+        f"{drop.id} on endpoint {endpoint} does not admit Glue's ENIs: {drop.detail}",
+        remediation.for_hop(drop) or "",
+        predicts,
+        error_if(predicts),
     )
 
 
-CHECKS = tuple(make(key) for key in (*ALWAYS, *OPTIONAL))
+CHECKS = per_service(
+    "{key}-endpoint-security-group",
+    lambda key: f"The {DISPLAY[key].removeprefix('The ')} interface endpoint's groups admit the connection on 443",
+    lambda key: _DOC.format(key=key, symptoms=SYMPTOMS[key]),
+    run,
+)

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.model.build import DEFAULT_JOB_WORKERS
 
 ID = "subnet-free-ips"
 
 
 @check(ID, "The subnet has more free addresses than the jobs have workers", "error")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     The subnet's free IP addresses (`AvailableIpAddressCount`) exceed the worker count of the
@@ -49,9 +48,7 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         f"{subnet.id}: aws ec2 describe-network-interfaces --filters Name=subnet-id,Values={subnet.id}"
     )
     if free <= need:
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             subnet.id,
             f'{subnet.id} has {free} free addresses; {who} needs more than {need}: "The '
             'specified subnet does not have enough free addresses to satisfy the request"',
@@ -59,11 +56,10 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
             ("insufficient-ip-addresses",),
         )
     elif free < 2 * need:
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             subnet.id,
             f"{subnet.id} has {free} free addresses for {who} with {need} workers: "
             "concurrent runs or lingering Glue_ ENIs will exhaust it",
             fix,
+            severity="warning",
         )

@@ -3,8 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 from glue_netcheck.model.glue import KmsKey, Role
 from glue_netcheck.policy import key_policy
 
@@ -12,7 +11,7 @@ ID = "kms-key-policy"
 
 
 @check(ID, "The key policy lets the role, and CloudWatch Logs, use the key", "error")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     Each readable key policy: the role passed to the job or crawler is allowed the KMS actions
@@ -54,7 +53,7 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
 
 def _judge(
     key: KmsKey, principal: key_policy.Principal, actions: tuple[str, ...], uses: str, role: Role | None
-) -> Iterator[Finding]:
+) -> Iterator[Issue]:
     verdict = key_policy.evaluate(key.policy, principal, actions)
     ref = key.reference
     if verdict.decision == "iam" and principal.kind == "role" and role is not None and role.error is None:
@@ -78,14 +77,13 @@ def _judge(
         )
         if verdict.decision == "deny":
             fix = f"remove or narrow the Deny statement in the key policy of {ref}; {fix}"
-        yield Finding(ID, "error", ref, f"key policy of {ref} ({uses}): {verdict.detail}", fix, ("kms-access-denied",))
+        yield Issue(ref, f"key policy of {ref} ({uses}): {verdict.detail}", fix, ("kms-access-denied",))
     elif verdict.decision == "undecidable":
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             ref,
             f"key policy of {ref} ({uses}) for {principal}: {verdict.detail}",
             f"verify the condition admits {principal}: aws kms get-key-policy --key-id {ref} --policy-name default",
+            severity="warning",
         )
     elif verdict.decision == "iam":
         unread = ""
@@ -95,25 +93,24 @@ def _judge(
                 if role.error == "NoSuchEntity"
                 else f" (its policies could not be read: {role.error})"
             )
-        yield Finding(
-            ID,
-            "info",
+        yield Issue(
             ref,
             f"key policy of {ref} ({uses}): {verdict.detail}{unread}",
             f"make sure {principal}'s IAM policies allow {', '.join(actions)} on {ref}",
+            severity="info",
         )
 
 
 def _judge_role(
     key: KmsKey, role: Role, principal: key_policy.Principal, actions: tuple[str, ...], uses: str, delegation: str
-) -> Iterator[Finding]:
+) -> Iterator[Issue]:
     """The key policy delegates to IAM: the role's own policies decide."""
     ref, arn = key.reference, key.arn or key.reference
     verdict = key_policy.evaluate_identity(role.policies, arn, actions)
     caveat = "; its permissions boundary and any SCPs are not evaluated" if role.permissions_boundary else ""
     if verdict.decision == "allow":
         if caveat:
-            yield Finding(ID, "info", ref, f"role {principal} may use {ref} ({uses}){caveat}", "")
+            yield Issue(ref, f"role {principal} may use {ref} ({uses}){caveat}", "", severity="info")
     elif verdict.decision in ("none", "deny"):
         statement = {"Effect": "Allow", "Action": list(verdict.missing or actions), "Resource": arn}
         document = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
@@ -121,9 +118,7 @@ def _judge_role(
             f"aws iam put-role-policy --role-name {principal.name.rsplit('/', 1)[-1]} --policy-name glue-kms "
             f"--policy-document '{document}'"
         )
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             ref,
             f"key policy of {ref} ({uses}) leaves it to IAM ({delegation}), and role {principal}'s policies do not "
             f"allow it: {verdict.detail}",
@@ -131,10 +126,9 @@ def _judge_role(
             ("kms-access-denied",),
         )
     else:
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             ref,
             f"role {principal} and {ref} ({uses}): {verdict.detail}{caveat}",
             f"check the condition in {principal}'s policies admits this use",
+            severity="warning",
         )

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 from glue_netcheck.checks.predict import KMS_FAILURE
 from glue_netcheck.net.paths import service_path
 from glue_netcheck.net.services import Service
@@ -12,7 +11,7 @@ ID = "kms-key-region"
 
 
 @check(ID, "A key in another region is reachable at that region's KMS endpoint", "error")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     A KMS key in another region is called at that region's endpoint
@@ -43,9 +42,7 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
         path = service_path(ctx.inventory.network, source, Service("kms", key.region))
         where = f"kms.{key.region}.amazonaws.com"
         if path.reachable is False and path.blocked_at:
-            yield Finding(
-                ID,
-                "error",
+            yield Issue(
                 reference,
                 f"key {reference} is in {key.region}: Glue calls {where}, which no interface endpoint in "
                 f"{source.vpc.id} can serve; from {source.subnet.id} the path is blocked at "
@@ -55,10 +52,9 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
                 (KMS_FAILURE[ctx.consumer.kind],),
             )
         elif path.reachable is None:
-            yield Finding(
-                ID,
-                "warning",
+            yield Issue(
                 reference,
                 f"key {reference} is in {key.region}: whether {where} is reachable cannot be decided",
                 f"verify egress to {where} beyond the VPC",
+                severity="warning",
             )

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 
 ID = "kms-key-state"
 
 
 @check(ID, "Every KMS key the job or crawler encrypts with exists and is enabled", "error")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     Each KMS key named by the consumer's security configuration (S3, CloudWatch Logs, job
@@ -37,35 +36,28 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
         if key is None:
             continue
         if key.error == "NotFoundException":
-            yield Finding(
-                ID,
-                "error",
+            yield Issue(
                 reference,
                 f"KMS key {reference} ({what}) does not exist",
                 f"point the security configuration at an existing key; aws kms describe-key --key-id {reference}",
                 ("kms-access-denied",),
             )
         elif key.state is None:
-            yield Finding(
-                ID,
-                "warning",
+            yield Issue(
                 reference,
                 f"KMS key {reference} ({what}) could not be read: {key.error}",
                 "grant kms:DescribeKey and kms:GetKeyPolicy on the key to the identity running glue-netcheck",
+                severity="warning",
             )
         elif key.state == "PendingDeletion":
-            yield Finding(
-                ID,
-                "error",
+            yield Issue(
                 reference,
                 f"KMS key {reference} ({what}) is pending deletion",
                 f"aws kms cancel-key-deletion --key-id {reference} && aws kms enable-key --key-id {reference}",
                 ("kms-access-denied",),
             )
         elif key.state != "Enabled":
-            yield Finding(
-                ID,
-                "error",
+            yield Issue(
                 reference,
                 f"KMS key {reference} ({what}) is {key.state}, not Enabled",
                 f"aws kms enable-key --key-id {reference}",

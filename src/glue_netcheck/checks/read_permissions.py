@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 
 ID = "read-permissions"
 
@@ -21,7 +20,7 @@ _EFFECT = {
 
 
 @check(ID, "Every read the analysis needs was allowed", "warning")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     Which read-only calls IAM refused to the identity running glue-netcheck. What such a call
@@ -41,9 +40,7 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
     """
     for action in sorted(ctx.inventory.denied):
         effect = _EFFECT.get(action, "the paths through what it describes are undecidable")
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             action,
             f"{action} was denied: {effect}",
             f"grant {action} to the identity running glue-netcheck (glue-netcheck iam-policy)",

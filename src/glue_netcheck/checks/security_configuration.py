@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glue_netcheck.checks.base import ConsumerContext, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
 
 ID = "security-configuration"
 
 
 @check(ID, "The security configuration exists and is what takes effect", "warning")
-def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     The security configuration the job or crawler names exists, and reports what it encrypts
@@ -32,9 +31,7 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
     consumer, config = ctx.consumer, ctx.configuration
     name = consumer.security_configuration
     if name and config is None:
-        yield Finding(
-            ID,
-            "warning",
+        yield Issue(
             name,
             f"{consumer.kind} {consumer.name} names security configuration {name}, "
             "which does not exist: the run fails at start",
@@ -44,13 +41,12 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Finding]:
     if config is None:
         return
     modes = f"S3 {config.s3_mode}, CloudWatch {config.cloudwatch_mode}, bookmarks {config.bookmarks_mode}"
-    yield Finding(ID, "info", config.name, f"security configuration {config.name}: {modes}", "")
+    yield Issue(config.name, f"security configuration {config.name}: {modes}", "", severity="info")
     if str(consumer.arguments.get("--encryption-type", "")).lower() == "sse-s3":
-        yield Finding(
-            ID,
-            "info",
+        yield Issue(
             consumer.name,
             f"job {consumer.name} sets --encryption-type sse-s3, but security configuration {config.name} "
             f"overrides it ({config.s3_mode})",
             f"remove --encryption-type from job {consumer.name}",
+            severity="info",
         )

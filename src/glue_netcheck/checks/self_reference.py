@@ -3,15 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.net.security_groups import self_referencing_rule
 
 ID = "self-referencing-rule"
 
 
 @check(ID, "A connection security group admits all TCP from itself", "error")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     At least one of the connection's security groups has an inbound rule for all TCP ports
@@ -38,9 +37,7 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         return
     first = ctx.groups[0].id
     names = ", ".join(g.id for g in ctx.groups)
-    yield Finding(
-        ID,
-        "error",
+    yield Issue(
         first,
         f'none of {names} admits all TCP from itself: Glue rejects the run with "At least one '
         'security group must open all ingress ports"',

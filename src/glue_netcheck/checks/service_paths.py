@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Check, Context
-from glue_netcheck.checks.finding import Finding
-from glue_netcheck.net.services import ALWAYS, DISPLAY, OPTIONAL, SYMPTOMS, Service
+from glue_netcheck.checks.base import Context, Issue, error_if, per_service
+from glue_netcheck.net.services import DISPLAY, SYMPTOMS, Service
 
 _DOC = """
 What it checks
@@ -36,49 +35,43 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.htm
 """
 
 
-def make(key: str) -> Check[Context]:
-    check_id = f"{key}-reachable"
-
-    def run(ctx: Context) -> Iterator[Finding]:
-        path = ctx.paths.get(key)
-        source = ctx.source
-        if path is None or source is None or not ctx.network_valid or path.reachable is not False:
-            return
-        service = Service(key, ctx.region)
-        blocked = path.blocked_at
-        assert blocked is not None  # an unreachable path always says where
-        predicts = ctx.failures_if_unreachable(key)
-        message = (
-            f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
-        )
-        if key == "kms" and not predicts:
-            message += (
-                "; no job or crawler using this connection encrypts with KMS today, but any "
-                "KMS-encrypted security configuration would time out"
-            )
-        gateways = ctx.inventory.network.endpoints_for(source.vpc.id, service.endpoint_service_name, "Gateway")
-        fix = remediation.for_path(
-            path,
-            service,
-            source.vpc.id,
-            source.subnet.id,
-            tuple(g.id for g in source.groups),
-            gateways[0].id if gateways else None,
-        )
-        yield Finding(check_id, "error" if predicts else "warning", blocked.id, message, fix, predicts)
-
-    return Check(
-        id=check_id,
-        title=f"{DISPLAY[key]} is reachable on 443 from the connection's subnet",
-        severity="error" if key in ALWAYS else "warning",
-        run=run,
-        doc=_DOC.format(
-            name=f"{key}.<region>.amazonaws.com",
-            key=key,
-            symptoms=SYMPTOMS[key],
-            s3_note="or, for S3, a gateway endpoint associated with the subnet's route table; " if key == "s3" else "",
-        ),
+def run(ctx: Context, key: str) -> Iterator[Issue]:
+    path = ctx.paths.get(key)
+    source = ctx.source
+    if path is None or source is None or not ctx.network_valid or path.reachable is not False:
+        return
+    service = Service(key, ctx.region)
+    blocked = path.blocked_at
+    assert blocked is not None  # an unreachable path always says where
+    predicts = ctx.failures_if_unreachable(key)
+    message = (
+        f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
     )
+    if key == "kms" and not predicts:
+        message += (
+            "; no job or crawler using this connection encrypts with KMS today, but any "
+            "KMS-encrypted security configuration would time out"
+        )
+    gateways = ctx.inventory.network.endpoints_for(source.vpc.id, service.endpoint_service_name, "Gateway")
+    fix = remediation.for_path(
+        path,
+        service,
+        source.vpc.id,
+        source.subnet.id,
+        tuple(g.id for g in source.groups),
+        gateways[0].id if gateways else None,
+    )
+    yield Issue(blocked.id, message, fix, predicts, error_if(predicts))
 
 
-CHECKS = tuple(make(key) for key in (*ALWAYS, *OPTIONAL))
+CHECKS = per_service(
+    "{key}-reachable",
+    lambda key: f"{DISPLAY[key]} is reachable on 443 from the connection's subnet",
+    lambda key: _DOC.format(
+        name=f"{key}.<region>.amazonaws.com",
+        key=key,
+        symptoms=SYMPTOMS[key],
+        s3_note="or, for S3, a gateway endpoint associated with the subnet's route table; " if key == "s3" else "",
+    ),
+    run,
+)

@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net.paths import target_path
 
@@ -12,7 +11,7 @@ ID = "target-reachable"
 
 
 @check(ID, "The connection's data source is reachable from its subnet", "error")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     The host and port in the connection's properties (`JDBC_CONNECTION_URL` for MySQL,
@@ -59,23 +58,20 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         )
         if public.reachable is False and public.blocked_at is not None:
             # Info, not a warning: the host may well sit behind a VPN the API cannot show.
-            yield Finding(
-                ID,
-                "info",
+            yield Issue(
                 public.blocked_at.id,
                 f"{external}, and its public path is blocked at {public.blocked_at.id} ({public.blocked_at.reason})",
                 "route 0.0.0.0/0 through a NAT gateway, or route the target's network through a VPN, peering or "
                 "transit gateway",
+                severity="info",
             )
         else:
-            yield Finding(ID, "info", address.host, f"{external}; the public path is open", "")
+            yield Issue(address.host, f"{external}; the public path is open", "", severity="info")
         return
     if path.reachable is False and path.blocked_at is not None and ctx.network_valid:
         drop = next((h for h in path.hops if h.verdict == "deny"), None)
         fix = (remediation.for_hop(drop) if drop else None) or f"fix {path.blocked_at.id}: {path.blocked_at.reason}"
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             path.blocked_at.id,
             f"{placement.resource} ({where}) is unreachable from {ctx.connection.subnet_id}: blocked at "
             f'{path.blocked_at.id} ({path.blocked_at.reason}): "Communications link failure"',

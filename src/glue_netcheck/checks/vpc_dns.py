@@ -3,14 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
-from glue_netcheck.checks.base import Context, check
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.base import Context, Issue, check
 
 ID = "vpc-dns-attributes"
 
 
 @check(ID, "The VPC has enableDnsSupport and enableDnsHostnames on", "error")
-def CHECK(ctx: Context) -> Iterator[Finding]:
+def CHECK(ctx: Context) -> Iterator[Issue]:
     """
     What it checks
     The connection's VPC has both DNS attributes on: `enableDnsSupport` (the VPC resolver
@@ -37,18 +36,14 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         return
     codes = ("dns-resolution-failure",)
     if vpc.enable_dns_support is False:
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             vpc.id,
             f"{vpc.id} has enableDnsSupport off: no AWS service or data source host name resolves",
             remediation.enable_vpc_dns(vpc.id, "enableDnsSupport"),
             codes,
         )
     if vpc.enable_dns_hostnames is False:
-        yield Finding(
-            ID,
-            "error",
+        yield Issue(
             vpc.id,
             f'{vpc.id} has enableDnsHostnames off: Glue fails with "No private DNS for '
             "network interface found\" and interface endpoints' private DNS does not apply",
@@ -60,10 +55,9 @@ def CHECK(ctx: Context) -> Iterator[Finding]:
         ("enableDnsHostnames", vpc.enable_dns_hostnames),
     ):
         if value is None:
-            yield Finding(
-                ID,
-                "warning",
+            yield Issue(
                 vpc.id,
                 f"{attribute} of {vpc.id} could not be read (ec2:DescribeVpcAttribute)",
                 "grant ec2:DescribeVpcAttribute to the identity running glue-netcheck",
+                severity="warning",
             )
