@@ -1,0 +1,103 @@
+"""Translators of the resources that add to another one: separate routes, rules and
+associations. They run after every resource they can name has been translated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, permission, protocol, route
+
+
+def _target(raw: Raw, section: str, v: Values, attribute: str) -> dict[str, Any] | None:
+    return raw.ec2[section].get(v(attribute)) if isinstance(v(attribute), str) else None
+
+
+def aws_route(raw: Raw, v: Values) -> None:
+    if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None:
+        table["Routes"].append(route(v))
+
+
+def route_table_association(raw: Raw, v: Values) -> None:
+    if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None and v("subnet_id"):
+        table["Associations"].append({"SubnetId": v("subnet_id")})
+
+
+def main_route_table_association(raw: Raw, v: Values) -> None:
+    if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None:
+        table["Associations"].append({"Main": True})
+
+
+def security_group_rule(raw: Raw, v: Values) -> None:
+    if (group := _target(raw, "SecurityGroups", v, "security_group_id")) is None:
+        return
+    key = "IpPermissions" if v("type") == "ingress" else "IpPermissionsEgress"
+    sources = [v("source_security_group_id"), *([v("security_group_id")] if v("self") else [])]
+    group[key].append(
+        permission(v("protocol"), v("from_port"), v("to_port"), v("cidr_blocks"), sources, v("prefix_list_ids"))
+    )
+
+
+def vpc_security_group_rule(raw: Raw, v: Values) -> None:
+    if (group := _target(raw, "SecurityGroups", v, "security_group_id")) is None:
+        return
+    key = "IpPermissions" if "ingress" in v.res.type else "IpPermissionsEgress"
+    group[key].append(
+        permission(
+            v("ip_protocol"),
+            v("from_port"),
+            v("to_port"),
+            [v("cidr_ipv4")],
+            [v("referenced_security_group_id")],
+            [v("prefix_list_id")],
+        )
+    )
+
+
+def network_acl_rule(raw: Raw, v: Values) -> None:
+    if (acl := _target(raw, "NetworkAcls", v, "network_acl_id")) is None:
+        return
+    acl["Entries"].append(
+        {
+            "RuleNumber": int(v("rule_number")),
+            "Egress": bool(v("egress")),
+            "Protocol": protocol(v("protocol")),
+            "RuleAction": v("rule_action"),
+            "CidrBlock": v("cidr_block"),
+            "PortRange": {"From": int(v("from_port") or 0), "To": int(v("to_port") or 0)},
+        }
+    )
+
+
+def network_acl_association(raw: Raw, v: Values) -> None:
+    if (acl := _target(raw, "NetworkAcls", v, "network_acl_id")) is not None:
+        acl["Associations"].append({"SubnetId": v("subnet_id")})
+
+
+def endpoint_route_table(raw: Raw, v: Values) -> None:
+    if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        endpoint["RouteTableIds"].append(v("route_table_id"))
+
+
+def endpoint_subnet(raw: Raw, v: Values) -> None:
+    if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        endpoint["SubnetIds"].append(v("subnet_id"))
+
+
+def endpoint_security_group(raw: Raw, v: Values) -> None:
+    if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        endpoint["Groups"].append({"GroupId": v("security_group_id")})
+
+
+TRANSLATORS: dict[str, Translator] = {
+    "aws_route": aws_route,
+    "aws_route_table_association": route_table_association,
+    "aws_main_route_table_association": main_route_table_association,
+    "aws_security_group_rule": security_group_rule,
+    "aws_vpc_security_group_ingress_rule": vpc_security_group_rule,
+    "aws_vpc_security_group_egress_rule": vpc_security_group_rule,
+    "aws_network_acl_rule": network_acl_rule,
+    "aws_network_acl_association": network_acl_association,
+    "aws_vpc_endpoint_route_table_association": endpoint_route_table,
+    "aws_vpc_endpoint_subnet_association": endpoint_subnet,
+    "aws_vpc_endpoint_security_group_association": endpoint_security_group,
+}

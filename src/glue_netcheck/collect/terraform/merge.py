@@ -1,0 +1,140 @@
+"""The plan applied to what exists: planned resources replace or join the base's (snapshot or
+live account) by id, deleted ones leave, and AWS's implicit parts are added."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from glue_netcheck.collect.terraform import attach, glue, network
+from glue_netcheck.collect.terraform.plan import Plan, PlanError
+from glue_netcheck.collect.terraform.resolve import resolve
+from glue_netcheck.collect.terraform.shapes import EC2_SECTIONS, Raw, Translator, Values
+
+# Resources that stand alone first, then the ones that add to them (routes, rules, associations).
+PHASES: tuple[dict[str, Translator], ...] = ({**network.TRANSLATORS, **glue.TRANSLATORS}, attach.TRANSLATORS)
+
+
+def translate(plan: Plan, region: str) -> Raw:
+    raw = Raw(region)
+    for table in PHASES:
+        for res in plan.resources:
+            if (translator := table.get(res.type)) is not None:
+                translator(raw, Values(plan, res))
+    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in raw.ec2["Subnets"].values()}
+    for nat in raw.ec2["NatGateways"].values():
+        nat["VpcId"] = subnet_vpc.get(nat["SubnetId"], "")
+    return raw
+
+
+def apply(base: Mapping[str, Any], plan: Plan, region: str) -> tuple[dict[str, Any], list[str]]:
+    """The merged raw region and the connections to analyse; malformed values are a PlanError."""
+    try:
+        merged = merge(base, plan, region)
+        return merged, affected_connections(plan, base, merged)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PlanError(f"{plan.source}: unexpected content ({type(exc).__name__}: {exc})") from None
+
+
+def _default_acl(vpc_id: str) -> dict[str, Any]:
+    entries = [
+        {"RuleNumber": 100, "Egress": e, "Protocol": "-1", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"}
+        for e in (True, False)
+    ]
+    return {
+        "NetworkAclId": f"{vpc_id}/default-acl",
+        "VpcId": vpc_id,
+        "IsDefault": True,
+        "Associations": [],
+        "Entries": entries,
+    }
+
+
+def _implicit(ec2: dict[str, Any], plan: Plan) -> None:
+    """What AWS adds without being asked: local routes, a main route table and a default ACL
+    per VPC, and the prefix-list route of a gateway endpoint in each table it names."""
+    vpc_cidrs = {v["VpcId"]: v.get("CidrBlock") for v in ec2["Vpcs"]}
+    for table in ec2["RouteTables"]:
+        if not any(r.get("GatewayId") == "local" for r in table["Routes"]) and vpc_cidrs.get(table["VpcId"]):
+            table["Routes"].insert(0, {"DestinationCidrBlock": vpc_cidrs[table["VpcId"]], "GatewayId": "local"})
+    for vpc_id in vpc_cidrs:
+        if not any(t["VpcId"] == vpc_id and any(a.get("Main") for a in t["Associations"]) for t in ec2["RouteTables"]):
+            ec2["RouteTables"].append(
+                {
+                    "RouteTableId": f"{vpc_id}/main",
+                    "VpcId": vpc_id,
+                    "Associations": [{"Main": True}],
+                    "Routes": [{"DestinationCidrBlock": vpc_cidrs[vpc_id], "GatewayId": "local"}],
+                }
+            )
+        if not any(a["VpcId"] == vpc_id and a.get("IsDefault") for a in ec2["NetworkAcls"]):
+            ec2["NetworkAcls"].append(_default_acl(vpc_id))
+    prefix = {p.get("PrefixListName"): p["PrefixListId"] for p in ec2.get("PrefixLists", [])}
+    for endpoint in ec2["VpcEndpoints"]:
+        if endpoint["VpcEndpointType"].lower() != "gateway" or endpoint["VpcEndpointId"] not in plan.addresses:
+            continue
+        pl = prefix.get(endpoint["ServiceName"], f"pl-{endpoint['ServiceName']}")
+        for table in ec2["RouteTables"]:
+            if table["RouteTableId"] in endpoint["RouteTableIds"]:
+                table["Routes"].append({"DestinationPrefixListId": pl, "GatewayId": endpoint["VpcEndpointId"]})
+
+
+def merge(base: Mapping[str, Any], plan: Plan, region: str) -> dict[str, Any]:
+    """The base region's raw data with the plan applied."""
+    raw = translate(plan, region)
+    ec2: dict[str, Any] = {k: list(v) for k, v in (base.get("ec2") or {}).items() if isinstance(v, list)}
+    ec2["VpcAttributes"] = {**dict((base.get("ec2") or {}).get("VpcAttributes") or {}), **raw.attributes}
+    for section, key in EC2_SECTIONS.items():
+        planned = raw.ec2[section]
+        kept = [i for i in ec2.get(section, []) if i.get(key) not in planned and i.get(key) not in plan.deleted_ids]
+        ec2[section] = kept + list(planned.values())
+    _implicit(ec2, plan)
+    glue_sections = dict(base.get("glue") or {})
+    for section, items in raw.glue.items():
+        names = {i["Name"] for i in items}
+        glue_sections[section] = [i for i in glue_sections.get(section, []) if i.get("Name") not in names] + items
+    return {**base, "ec2": ec2, "glue": glue_sections, "region": region}
+
+
+def affected_connections(plan: Plan, base: Mapping[str, Any], merged: Mapping[str, Any]) -> list[str]:
+    """The plan's connections, and the existing ones in every VPC the plan changes (a plan that
+    deletes a KMS endpoint breaks connections it never names)."""
+    names = {r.values.get("name") or r.address for r in plan.of_type("aws_glue_connection")}
+    base_ec2 = base.get("ec2") or {}
+    touched = existing_ids(plan, "vpc-") | {r.id for r in plan.of_type("aws_vpc")}
+    touched |= {
+        str(item.get("VpcId"))
+        for items in base_ec2.values()
+        if isinstance(items, list)
+        for item in items
+        if isinstance(item, Mapping) and set(map(str, item.values())) & plan.deleted_ids
+    }
+    for res in plan.resources:
+        vpc = resolve(plan, res, "vpc_id")
+        if isinstance(vpc, str):
+            touched.add(vpc)
+    subnets = {s["SubnetId"]: s.get("VpcId") for s in (merged.get("ec2") or {}).get("Subnets", [])}
+    for connection in (merged.get("glue") or {}).get("Connections", []):
+        subnet = (connection.get("PhysicalConnectionRequirements") or {}).get("SubnetId")
+        if subnets.get(subnet) in touched:
+            names.add(connection["Name"])
+    return sorted(names)
+
+
+def existing_ids(plan: Plan, prefix: str) -> set[str]:
+    """AWS ids of existing resources the plan's values name (e.g. a subnet it does not create)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str) and node.startswith(prefix):
+            found.add(node)
+        elif isinstance(node, Mapping):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for res in plan.resources:
+        walk(res.values)
+    return found - set(plan.addresses)

@@ -1,0 +1,154 @@
+"""Translators of the network resources a plan creates: one small function per resource type,
+each writing the raw AWS answer EC2 will give for it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, blocks, permission, route
+
+
+def vpc(raw: Raw, v: Values) -> None:
+    cidr = v("cidr_block")
+    raw.add(
+        "Vpcs",
+        {
+            "VpcId": v.res.id,
+            "CidrBlock": cidr,
+            "DhcpOptionsId": "default",
+            "CidrBlockAssociationSet": [{"CidrBlock": cidr, "CidrBlockState": {"State": "associated"}}],
+        },
+    )
+    raw.attributes[v.res.id] = {
+        "EnableDnsSupport": v("enable_dns_support") is not False,
+        "EnableDnsHostnames": v("enable_dns_hostnames") is True,
+    }
+
+
+def subnet(raw: Raw, v: Values) -> None:
+    cidr = v("cidr_block")
+    free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5 if cidr else None
+    raw.add(
+        "Subnets",
+        {
+            "SubnetId": v.res.id,
+            "VpcId": v("vpc_id"),
+            "CidrBlock": cidr,
+            "AvailabilityZone": v("availability_zone") or f"{raw.region}a",
+            "AvailableIpAddressCount": free,
+        },
+    )
+
+
+def route_table(raw: Raw, v: Values) -> None:
+    table = {
+        "RouteTableId": v.res.id,
+        "VpcId": v("vpc_id"),
+        "Associations": [],
+        "Routes": [route(v, "route", i) for i, _ in enumerate(blocks(v("route")))],
+    }
+    if v.res.type == "aws_default_route_table":
+        table["Associations"].append({"Main": True})
+    raw.add("RouteTables", table)
+
+
+def security_group(raw: Raw, v: Values) -> None:
+    group_id = v.res.id
+    default = v.res.type == "aws_default_security_group"
+    name = v("name") or ("default" if default else v.res.name)
+    group = {"GroupId": group_id, "GroupName": name, "VpcId": v("vpc_id")}
+    for key, block in (("IpPermissions", "ingress"), ("IpPermissionsEgress", "egress")):
+        group[key] = [
+            permission(
+                b.get("protocol"),
+                b.get("from_port"),
+                b.get("to_port"),
+                b.get("cidr_blocks"),
+                [*v.list(block, i, "security_groups"), *([group_id] if b.get("self") else [])],
+                b.get("prefix_list_ids"),
+            )
+            for i, b in enumerate(blocks(v(block)))
+        ]
+    raw.add("SecurityGroups", group)
+
+
+_ACL_PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1"}
+
+
+def network_acl(raw: Raw, v: Values) -> None:
+    def proto(value: object) -> str:
+        text = str(value)
+        return "-1" if text in ("-1", "all") else _ACL_PROTOCOLS.get(text, text)
+
+    raw.add(
+        "NetworkAcls",
+        {
+            "NetworkAclId": v.res.id,
+            "VpcId": v("vpc_id"),
+            "IsDefault": v.res.type == "aws_default_network_acl",
+            "Associations": [{"SubnetId": s} for s in v.list("subnet_ids")],
+            "Entries": [
+                {
+                    "RuleNumber": int(b["rule_no"]),
+                    "Egress": block == "egress",
+                    "Protocol": proto(b.get("protocol")),
+                    "RuleAction": b.get("action", "deny"),
+                    "CidrBlock": b.get("cidr_block") or "0.0.0.0/0",
+                    "PortRange": {"From": int(b.get("from_port") or 0), "To": int(b.get("to_port") or 0)},
+                }
+                for block in ("ingress", "egress")
+                for b in blocks(v(block))
+            ],
+        },
+    )
+
+
+def vpc_endpoint(raw: Raw, v: Values) -> None:
+    raw.add(
+        "VpcEndpoints",
+        {
+            "VpcEndpointId": v.res.id,
+            "VpcId": v("vpc_id"),
+            "ServiceName": v("service_name"),
+            "VpcEndpointType": v("vpc_endpoint_type") or "Gateway",
+            "State": "available",
+            # The provider's default is false; AWS's console default is true.
+            "PrivateDnsEnabled": v("private_dns_enabled") is True,
+            "SubnetIds": v.list("subnet_ids"),
+            "Groups": [{"GroupId": g} for g in v.list("security_group_ids")],
+            "RouteTableIds": v.list("route_table_ids"),
+        },
+    )
+
+
+def nat_gateway(raw: Raw, v: Values) -> None:
+    raw.add(
+        "NatGateways",
+        {
+            "NatGatewayId": v.res.id,
+            "SubnetId": v("subnet_id"),
+            "State": "available",
+            "ConnectivityType": v("connectivity_type") or "public",
+        },
+    )
+
+
+def internet_gateway(raw: Raw, v: Values) -> None:
+    vpc_id = v("vpc_id")
+    attachments = [{"VpcId": vpc_id, "State": "available"}] if vpc_id else []
+    raw.add("InternetGateways", {"InternetGatewayId": v.res.id, "Attachments": attachments})
+
+
+TRANSLATORS: dict[str, Translator] = {
+    "aws_vpc": vpc,
+    "aws_subnet": subnet,
+    "aws_route_table": route_table,
+    "aws_default_route_table": route_table,
+    "aws_security_group": security_group,
+    "aws_default_security_group": security_group,
+    "aws_network_acl": network_acl,
+    "aws_default_network_acl": network_acl,
+    "aws_vpc_endpoint": vpc_endpoint,
+    "aws_nat_gateway": nat_gateway,
+    "aws_internet_gateway": internet_gateway,
+}

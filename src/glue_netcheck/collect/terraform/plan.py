@@ -1,0 +1,153 @@
+"""Loading a `terraform show -json` plan (format 1.x): the planned resources of every module,
+what each one leaves unknown until apply, the ids the plan deletes, and the configuration the
+references are resolved through (`resolve.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glue_netcheck.collect.files import read_json
+from glue_netcheck.errors import AnalysisError
+
+# AWS's id prefix per kind: route targets are told apart by it, so a stand-in id keeps it.
+ID_PREFIX = {
+    "aws_vpc": "vpc-",
+    "aws_subnet": "subnet-",
+    "aws_route_table": "rtb-",
+    "aws_default_route_table": "rtb-",
+    "aws_internet_gateway": "igw-",
+    "aws_nat_gateway": "nat-",
+    "aws_vpc_endpoint": "vpce-",
+    "aws_security_group": "sg-",
+    "aws_default_security_group": "sg-",
+    "aws_network_acl": "acl-",
+    "aws_default_network_acl": "acl-",
+    "aws_ec2_transit_gateway": "tgw-",
+    "aws_vpc_peering_connection": "pcx-",
+    "aws_vpn_gateway": "vgw-",
+    "aws_vpc_dhcp_options": "dopt-",
+}
+
+
+class PlanError(AnalysisError):
+    pass
+
+
+@dataclass
+class Resource:
+    address: str
+    module: str  # "" for the root module, else "module.a.module.b"
+    type: str
+    name: str
+    index: Any
+    values: dict[str, Any]
+    unknown: Any = field(default_factory=dict)
+    mode: str = "managed"
+
+    @property
+    def id(self) -> str:
+        """AWS's id when known, else a stand-in until apply: AWS's prefix for the kind and the
+        Terraform address."""
+        value = self.values.get("id")
+        if isinstance(value, str) and value:
+            return value
+        return f"{ID_PREFIX.get(self.type, '')}{self.address}"
+
+
+@dataclass
+class Plan:
+    resources: list[Resource]
+    deleted_ids: set[str]
+    configuration: dict[str, Any]
+    addresses: dict[str, str] = field(default_factory=dict)  # resource id -> Terraform address
+    source: str = "plan"
+    variables: dict[str, Any] = field(default_factory=dict)
+    data: list[Resource] = field(default_factory=list)  # data sources read at plan time
+
+    def config_module(self, module: str) -> dict[str, Any]:
+        node: dict[str, Any] = self.configuration.get("root_module", {})
+        for part in [p for p in module.split(".") if p and p != "module"]:
+            node = node.get("module_calls", {}).get(_base(part), {}).get("module", {})
+        return node
+
+    def config_resource(self, res: Resource) -> dict[str, Any]:
+        mode = "data" if res.mode == "data" else "managed"
+        for entry in self.config_module(res.module).get("resources", []):
+            if entry.get("type") == res.type and entry.get("name") == res.name and entry.get("mode", mode) == mode:
+                return dict(entry)
+        return {}
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+
+def _base(part: str) -> str:
+    return part.split("[", 1)[0]
+
+
+def load(path: Path) -> Plan:
+    where = f"plan {path}"
+    document = read_json(path, where, PlanError)
+    if not isinstance(document, dict) or "planned_values" not in document:
+        raise PlanError(f"{where}: not a `terraform show -json` plan (no planned_values)")
+    version = str(document.get("format_version", ""))
+    if not version.startswith("1."):
+        raise PlanError(f"{where}: plan format_version {version!r:.20} is not supported (1.x is)")
+    try:
+        plan = parse(document)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PlanError(f"{where}: unexpected content ({type(exc).__name__}: {exc})") from None
+    plan.source = where
+    return plan
+
+
+def _modules(node: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    yield node
+    for child in node.get("child_modules", []) or []:
+        yield from _modules(child)
+
+
+def _resource(raw: Mapping[str, Any], unknown: Mapping[str, Any]) -> Resource:
+    address = raw["address"]
+    local = f"{'data.' if raw.get('mode') == 'data' else ''}{raw['type']}."
+    prefix = address.rsplit(local, 1)[0].rstrip(".")
+    return Resource(
+        address,
+        prefix,
+        raw["type"],
+        raw["name"],
+        raw.get("index"),
+        dict(raw.get("values") or {}),
+        unknown.get(address, {}),
+        raw.get("mode", "managed"),
+    )
+
+
+def parse(document: Mapping[str, Any]) -> Plan:
+    unknown: dict[str, Any] = {}
+    deleted: set[str] = set()
+    for change in document.get("resource_changes", []) or []:
+        actions = change.get("change", {}).get("actions", [])
+        unknown[change["address"]] = change.get("change", {}).get("after_unknown") or {}
+        before = change.get("change", {}).get("before") or {}
+        if "delete" in actions and "create" not in actions and isinstance(before, Mapping) and before.get("id"):
+            deleted.add(str(before["id"]))
+    resources, data = [], []
+    for module in _modules(document["planned_values"].get("root_module", {})):
+        for raw in module.get("resources", []) or []:
+            res = _resource(raw, unknown)
+            (data if res.mode == "data" else resources).append(res)
+    # Data sources read at plan time are in prior_state; the ones deferred to apply are not.
+    prior = (document.get("prior_state") or {}).get("values", {}).get("root_module", {})
+    known = {r.address for r in data}
+    for module in _modules(prior):
+        for raw in module.get("resources", []) or []:
+            if raw.get("mode") == "data" and raw["address"] not in known:
+                data.append(_resource(raw, {}))
+    variables = {k: (v or {}).get("value") for k, v in (document.get("variables") or {}).items()}
+    plan = Plan(resources, deleted, dict(document.get("configuration") or {}), variables=variables, data=data)
+    plan.addresses = {r.id: r.address for r in resources}
+    return plan
