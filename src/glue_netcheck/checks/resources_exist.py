@@ -39,6 +39,7 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
             "reaches its target over the public network, nothing to trace",
             severity="info",
         )
+        return  # no subnet, no ENI: a connection without groups is then no error
     fix = (
         f"point connection {conn.name} at an existing subnet and security groups: "
         f"aws glue update-connection --name {conn.name} --connection-input file://connection.json"
