@@ -35,7 +35,7 @@ CSS = """
 :root{--pass:#1a7f37;--warn:#9a6700;--fail:#cf222e;--unknown:#8250df;--info:#0969da;--grey:#8c959f;
 --line:#d0d7de;--soft:#f6f8fa;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 body{margin:0 auto;max-width:1180px;padding:16px 20px;color:#1f2328;line-height:1.45}
-td.mono{white-space:nowrap}
+td:nth-child(-n+4){white-space:nowrap}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
 h1{font-size:22px;margin:8px 0}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line)}
 h3{font-size:16px;margin:20px 0 6px}
