@@ -233,7 +233,9 @@ def test_batch_page_leads_with_the_worst_and_names_plan_addresses() -> None:
     page = Page(html.render(plan))
     [(verdict, text)] = page.find("section", class_="verdict")[:1]
     assert verdict["data-verdict"] == "fail" and "1 fail, 1 pass" in text
-    assert [a["data-connection"] for a, _ in page.find("section", class_="connection")] == ["orders-db", "events-db"]
+    sections = page.find("section", class_="connection")
+    assert [a["data-connection"] for a, _ in sections] == ["orders-db", "events-db"]
+    assert [(a["href"], t) for a, t in page.find("a")] == [(f"#{s['id']}", s["data-connection"]) for s, _ in sections]
     assert any("(aws_route_table.public)" in t for a, t in page.find("div", class_="finding") if a["data-check"])
     scan = Page(html.render(BatchReport("scan", (healthy,))))
     assert scan.find("section", class_="verdict")[0][0]["data-verdict"] == "pass"

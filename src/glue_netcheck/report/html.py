@@ -13,21 +13,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import count
 from typing import Any
 
 from glue_netcheck import __version__
-from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report
+from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report, Verdict
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.net.trace import PathResult
 from glue_netcheck.report.svg import Box, boxes, diagram
 
-WORST = {"fail": 0, "unknown": 1, "warn": 2, "pass": 3}
+WORST: dict[Verdict, int] = {"fail": 0, "unknown": 1, "warn": 2, "pass": 3}
 VERDICT_WORDS = {
     "pass": "no predicted failure",
     "warn": "no predicted failure, with warnings",
-    "fail": "Glue will fail",
+    "fail": "at least one predicted failure",
     "unknown": "a required path could not be decided",
 }
 
@@ -38,7 +39,7 @@ body{margin:0 auto;max-width:1180px;padding:16px 20px;color:#1f2328;line-height:
 td:nth-child(-n+4){white-space:nowrap}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
 h1{font-size:22px;margin:8px 0}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line)}
-h3{font-size:16px;margin:20px 0 6px}
+h3{font-size:17px;margin:20px 0 6px}h4{font-size:15px;margin:16px 0 6px}
 .verdict{border-left:8px solid;padding:10px 16px;background:var(--soft);border-radius:6px;margin:12px 0}
 .verdict .word{font-size:26px;font-weight:700;letter-spacing:.04em}
 .v-pass{border-color:var(--pass)}.v-pass .word,.t-pass{color:var(--pass)}
@@ -51,7 +52,7 @@ h3{font-size:16px;margin:20px 0 6px}
 .sev-error{background:var(--fail)}.sev-warning{background:var(--warn)}.sev-info{background:var(--info)}
 .cmd{display:flex;gap:8px;align-items:flex-start;margin:6px 0}
 .cmd pre{flex:1;margin:0;padding:6px 8px;background:var(--soft);border:1px solid var(--line);
-border-radius:4px;white-space:pre-wrap;word-break:break-all}
+border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere}
 button.copy{font:inherit;font-size:12px;padding:3px 10px;border:1px solid var(--line);border-radius:4px;
 background:#fff;cursor:pointer}button.copy:hover{background:var(--soft)}
 .ok{color:var(--pass);font-weight:600}.unverified{color:var(--warn);font-weight:600}
@@ -198,10 +199,14 @@ def _causes(report: ConnectionReport) -> list[str]:
 
 
 def _connection(
-    report: ConnectionReport, addresses: Mapping[str, str], ids: Iterator[int], level: int, verdict_box: bool = True
+    report: ConnectionReport,
+    addresses: Mapping[str, str],
+    ids: Iterator[int],
+    level: int,
+    anchor: str,
+    verdict_box: bool = True,
 ) -> str:
     conn = report.connection
-    anchor = f"conn-{next(ids)}"
     out = [f'<section class="connection" id="{anchor}" data-connection="{_e(conn.name)}">']
     title = f"Glue connection {conn.name} ({conn.type or 'type unknown'}, {report.region})"
     if verdict_box:
@@ -232,20 +237,24 @@ def _batch(report: BatchReport, ids: Iterator[int]) -> tuple[str, str]:
     results = sorted(report.results, key=lambda r: (WORST[r.verdict], r.region, r.connection.name))
     verdict = min((r.verdict for r in results), key=WORST.__getitem__, default="pass")
     failures = sorted({code for r in results for code in r.predicted_failures})
-    counts = ", ".join(
-        f"{sum(r.verdict == v for r in results)} {v}" for v in WORST if any(r.verdict == v for r in results)
-    )
+    tally = Counter(r.verdict for r in results)
+    counts = ", ".join(f"{tally[v]} {v}" for v in WORST if tally[v])
     title = f"{report.kind} of {len(results)} connection(s)" + (f" from {report.source}" if report.source else "")
     out = [f"<h1>glue-netcheck {_e(title)}</h1>", _verdict_box(verdict, counts or "no connection", failures, [])]
     if results:
-        out.append("<table><tr><th>connection</th><th>region</th><th>verdict</th><th>predicted failures</th></tr>")
-        out += [
-            f'<tr><td>{_e(r.connection.name)}</td><td>{_e(r.region)}</td><td class="t-{_e(r.verdict)}">'
-            f"{_e(r.verdict)}</td><td>{_e(', '.join(r.predicted_failures) or '-')}</td></tr>"
-            for r in results
-        ]
+        out.append(
+            '<table class="summary"><tr><th>connection</th><th>region</th><th>verdict</th>'
+            "<th>predicted failures</th><th>blocked at</th></tr>"
+        )
+        for index, r in enumerate(results, 1):
+            blocked = "; ".join(f"{p.service}: {p.blocked_at.id}" for p in r.paths if p.blocked_at)
+            out.append(
+                f'<tr><td><a href="#conn-{index}">{_e(r.connection.name)}</a></td><td>{_e(r.region)}</td>'
+                f'<td class="t-{_e(r.verdict)}">{_e(r.verdict)}</td>'
+                f"<td>{_e(', '.join(r.predicted_failures) or '-')}</td><td>{_e(blocked or '-')}</td></tr>"
+            )
         out.append("</table>")
-    out += [_connection(r, report.addresses, ids, 2) for r in results]
+    out += [_connection(r, report.addresses, ids, 2, f"conn-{i}") for i, r in enumerate(results, 1)]
     return title, "".join(out)
 
 
@@ -261,7 +270,7 @@ def _consumer(report: ConsumerReport, ids: Iterator[int]) -> tuple[str, str]:
         f"<h2>{_e(consumer.kind.capitalize())} findings</h2>",
         _findings(report.findings, {}, ids),
     ]
-    out += [_connection(r, {}, ids, 2) for r in report.connections]
+    out += [_connection(r, {}, ids, 2, f"conn-{i}") for i, r in enumerate(report.connections, 1)]
     return title, "".join(out)
 
 
@@ -278,7 +287,7 @@ def render(report: Report, options: Any = None) -> str:
         body = f"<h1>{_e(title)}</h1>" + _verdict_box(
             report.verdict, report.connection.name, report.predicted_failures, _causes(report)
         )
-        body += _connection(report, {}, ids, 1, verdict_box=False)
+        body += _connection(report, {}, ids, 1, "conn-1", verdict_box=False)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
