@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
-from glue_netcheck.policy.key_policy import LOGS_ACTIONS, Principal, evaluate, role_principal
+from glue_netcheck.policy.key_policy import LOGS_ACTIONS, Principal, evaluate, evaluate_identity, role_principal
 
 ROLE = role_principal("arn:aws:iam::111122223333:role/etl", None)
 LOGS = Principal("service", "logs.us-east-1.amazonaws.com")
@@ -93,14 +94,87 @@ CASES = [
         "none",
     ),
     ("root does not admit a service", policy(ROOT), LOGS, LOGS_ACTIONS, "none"),
+    # NotPrincipal is decided now: a Deny to everyone but another role denies this one...
     (
-        "NotPrincipal deny is undecidable",
+        "NotPrincipal deny of everyone but admin",
         policy(
             ROOT, {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/admin"}, "Action": "kms:*"}
         ),
         ROLE,
         ("kms:Decrypt",),
+        "deny",
+    ),
+    # ...naming the role and its account leaves it out (AWS checks the account first)...
+    (
+        "NotPrincipal naming the role and its account",
+        policy(
+            ROOT,
+            {
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": [ROLE.name, "arn:aws:iam::111122223333:root"]},
+                "Action": "kms:*",
+            },
+        ),
+        ROLE,
+        ("kms:Decrypt",),
+        "iam",
+    ),
+    # ...naming only the role may still deny through the account: AWS's own warning.
+    (
+        "NotPrincipal naming the role without its account",
+        policy(ROOT, {"Effect": "Deny", "NotPrincipal": {"AWS": ROLE.name}, "Action": "kms:*"}),
+        ROLE,
+        ("kms:Decrypt",),
         "undecidable",
+    ),
+    (
+        "condition on a decided key that holds",
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "kms:Decrypt",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}},
+            }
+        ),
+        ROLE,
+        ("kms:Decrypt",),
+        "allow",
+    ),
+    (
+        "condition on a decided key that fails",
+        policy(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "kms:Decrypt",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": "444455556666"}},
+            }
+        ),
+        ROLE,
+        ("kms:Decrypt",),
+        "none",
+    ),
+    (
+        "direct allow beats root delegation",
+        policy(ROOT, {"Effect": "Allow", "Principal": {"AWS": ROLE.name}, "Action": "kms:Decrypt"}),
+        ROLE,
+        ("kms:Decrypt",),
+        "allow",
+    ),
+    (
+        "NotAction allow covers the action",
+        policy({"Effect": "Allow", "Principal": {"AWS": ROLE.name}, "NotAction": "kms:ScheduleKeyDeletion"}),
+        ROLE,
+        ("kms:Decrypt",),
+        "allow",
+    ),
+    (
+        "url-encoded policy",
+        quote(policy({"Effect": "Allow", "Principal": {"AWS": ROLE.name}, "Action": "kms:Decrypt"})),
+        ROLE,
+        ("kms:Decrypt",),
+        "allow",
     ),
     ("unreadable policy", None, ROLE, ("kms:Decrypt",), "undecidable"),
     ("garbage policy", "{not json", ROLE, ("kms:Decrypt",), "undecidable"),
@@ -125,3 +199,17 @@ def test_missing_actions_are_named() -> None:
 
 def test_role_name_is_placed_in_the_key_account() -> None:
     assert role_principal("glue-crawler", "444455556666").name == "arn:aws:iam::444455556666:role/glue-crawler"
+
+
+def test_identity_policies_decide_after_root_delegation() -> None:
+    key = "arn:aws:kms:us-east-1:111122223333:key/1234"
+    allows = policy({"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "arn:aws:kms:*"})
+    other_key = policy({"Effect": "Allow", "Action": "kms:*", "Resource": "arn:aws:kms:us-east-1:111122223333:key/9"})
+    denies = policy({"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"})
+
+    assert evaluate_identity([allows], key, ("kms:Decrypt", "kms:GenerateDataKey")).decision == "allow"
+    missing = evaluate_identity([other_key], key, ("kms:Decrypt",))
+    assert (missing.decision, missing.missing) == ("none", ("kms:Decrypt",))
+    assert "because no identity-based policy allows the kms:Decrypt action" in missing.detail
+    assert evaluate_identity([allows, denies], key, ("kms:Decrypt",)).decision == "deny"
+    assert evaluate_identity(["{not json"], key, ("kms:Decrypt",)).decision == "undecidable"

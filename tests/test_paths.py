@@ -21,8 +21,9 @@ from glue_netcheck.model.network import (
     Vpc,
     VpcEndpoint,
 )
-from glue_netcheck.net.paths import Source, service_path
+from glue_netcheck.net.paths import service_path
 from glue_netcheck.net.services import Service
+from glue_netcheck.net.tracer import Source
 
 KMS = Service("kms", "us-east-1")
 S3 = Service("s3", "us-east-1")

@@ -13,7 +13,10 @@ from glue_netcheck.checks.predict import consumer_needs_kms, predicted_failures
 from glue_netcheck.model import targets
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
-from glue_netcheck.net.paths import Source, ip_in, service_path, target_path
+from glue_netcheck.net.paths import service_path
+from glue_netcheck.net.space import ip_in
+from glue_netcheck.net.target import target_path
+from glue_netcheck.net.tracer import Source
 from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
 
@@ -135,10 +138,10 @@ def _trace(ctx: Context, service: Service) -> PathResult:
     if ctx.subnet is not None:
         action = ctx.inventory.network.unreadable("vpc")
         reason = f"{action} was denied: the VPC is unknown" if action else "the subnet's VPC is not in the data"
-        hop = Hop("vpc", ctx.subnet.vpc_id, "unknown", reason)
+        hop = Hop("vpc", ctx.subnet.vpc_id, "unknown", reason, code="UNREADABLE" if action else "DATA_MISSING")
         return PathResult(service.key, service.dns_name, service.port, None, None, (hop,))
     reason = f"subnet {subnet_id} does not exist"
-    hop = Hop("subnet", subnet_id, "deny", reason)
+    hop = Hop("subnet", subnet_id, "deny", reason, code="SUBNET_NOT_FOUND")
     return PathResult(
         service.key,
         service.dns_name,
@@ -146,7 +149,7 @@ def _trace(ctx: Context, service: Service) -> PathResult:
         False,
         None,
         (hop,),
-        BlockedAt("subnet", subnet_id, reason),
+        BlockedAt("subnet", subnet_id, reason, "SUBNET_NOT_FOUND"),
     )
 
 

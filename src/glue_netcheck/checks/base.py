@@ -20,9 +20,9 @@ from glue_netcheck.checks.predict import unreachable_service_failures
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory, KmsKey, SecurityConfiguration
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.model.targets import Address, Placement
-from glue_netcheck.net.paths import Source
 from glue_netcheck.net.services import ALWAYS, OPTIONAL
 from glue_netcheck.net.trace import PathResult
+from glue_netcheck.net.tracer import Source
 
 SECTIONS = ("What it checks", "How Glue fails", "Remediation", "References")
 

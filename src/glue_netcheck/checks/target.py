@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.model.targets import Address, Placement
-from glue_netcheck.net.paths import target_path
+from glue_netcheck.net.target import target_path
 
 ID = "target-reachable"
 

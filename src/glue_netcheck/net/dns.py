@@ -45,6 +45,7 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
                 vpc.id,
                 "deny",
                 f"enableDnsSupport is off: the VPC resolver does not answer, {name} does not resolve",
+                code="DNS_SUPPORT_DISABLED",
             ),
             resolves=False,
         )
@@ -55,7 +56,13 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
         hop = assumed.hop
         return replace(
             assumed,
-            hop=Hop(hop.type, hop.id, "unknown", f"enableDnsSupport of {vpc.id} is unknown (assumed on): {hop.detail}"),
+            hop=Hop(
+                hop.type,
+                hop.id,
+                "unknown",
+                f"enableDnsSupport of {vpc.id} is unknown (assumed on): {hop.detail}",
+                code="DNS_SUPPORT_UNKNOWN",
+            ),
         )
     endpoints = interface_endpoints(network, vpc.id, service)
     via_resolver = (
@@ -97,6 +104,7 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
                 endpoint.id,
                 "unknown",
                 f"enableDnsHostnames of {vpc.id} is unknown: {name} resolves to {endpoint.id} only if it is on",
+                code="DNS_HOSTNAMES_UNKNOWN",
             ),
             resolves=True,
             endpoint=endpoint,

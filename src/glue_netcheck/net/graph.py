@@ -26,7 +26,7 @@ def trace_graph(paths: Sequence[PathResult]) -> nx.DiGraph:
                 node, label=f"{hop.type}\n{hop.id}", kind=hop.type, verdict=hop.verdict, service=path.service
             )
             blocked = hop.verdict == "deny"
-            graph.add_edge(previous, node, blocked=blocked, reason=hop.detail.split(":")[0] if blocked else "")
+            graph.add_edge(previous, node, blocked=blocked, reason=(hop.code or "") if blocked else "")
             if blocked:
                 break
             previous = node

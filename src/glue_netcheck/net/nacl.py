@@ -46,7 +46,7 @@ def _evaluate(
             continue
         if not entry.allow:
             needed = _needed(acl, egress, low, high, peers, before=entry.rule_number)
-            return Hop("network-acl", acl.id, "deny", f"SUBNET_ACL_RESTRICTION: {entry} drops {purpose}", needed)
+            return Hop("network-acl", acl.id, "deny", f"{entry} drops {purpose}", needed, "SUBNET_ACL_RESTRICTION")
         allowed_by.append(str(entry))
         remaining = subtract(remaining, entry.cidr, entry.from_port, entry.to_port)
         if not remaining:
@@ -56,8 +56,9 @@ def _evaluate(
         "network-acl",
         acl.id,
         "deny",
-        f"SUBNET_ACL_RESTRICTION: no {direction} rule allows {purpose} (implicit deny)",
+        f"no {direction} rule allows {purpose} (implicit deny)",
         _needed(acl, egress, low, high, peers, before=32767),
+        "SUBNET_ACL_RESTRICTION",
     )
 
 

@@ -62,7 +62,7 @@ def evaluate(
 ) -> Hop:
     """One hop: do the groups (together) admit tcp `port` to/from every address of `peer`?"""
     if not groups:
-        return Hop("security-group", "-", "deny", "no security group is attached")
+        return Hop("security-group", "-", "deny", "no security group is attached", code="NO_SECURITY_GROUP")
     word = "to" if direction == "egress" else "from"
     wanted = f"tcp {port} {word} {peer}"
     networks: list[IPv4Network] = []
@@ -91,14 +91,15 @@ def evaluate(
             cited[0][0].id,
             "unknown",
             f"{cited[0][1].describe(direction)} allows only part of {wanted}: depends on the exact address",
+            code="SG_PARTIAL_MATCH",
         )
-    code = "ENI_SG_RULES_MISMATCH"
     return Hop(
         "security-group",
         groups[0].id,
         "deny",
-        f"{code}: no {direction} rule of {names} allows {wanted}",
+        f"no {direction} rule of {names} allows {wanted}",
         _needed(direction, port, peer),
+        "ENI_SG_RULES_MISMATCH",
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from ipaddress import IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +95,11 @@ _NOT_PUBLIC = tuple(
 PUBLIC_INTERNET: tuple[IPv4Network, ...] = tuple(
     b.network for b in subtract_all(boxes([IPv4Network("0.0.0.0/0")]), _NOT_PUBLIC)
 )
+
+
+def ip_in(address: str, network: IPv4Network) -> bool:
+    """Whether `address` (any text: a host name is simply not in it) lies in `network`."""
+    try:
+        return IPv4Address(address) in network
+    except ValueError:
+        return False

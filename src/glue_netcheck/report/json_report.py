@@ -22,7 +22,10 @@ def path_dict(path: PathResult) -> dict[str, Any]:
         "port": path.port,
         "reachable": path.reachable,
         "via": path.via,
-        "hops": [{"type": h.type, "id": h.id, "verdict": h.verdict, "detail": h.detail} for h in path.hops],
+        # "code": an extension, Reachability Analyzer's explanation code where AWS has one.
+        "hops": [
+            {"type": h.type, "id": h.id, "verdict": h.verdict, "detail": h.detail, "code": h.code} for h in path.hops
+        ],
         "blocked_at": None
         if path.blocked_at is None
         else {
@@ -34,7 +37,9 @@ def path_dict(path: PathResult) -> dict[str, Any]:
     if path.reachable is None:
         # Extension: where the path could not be decided, and why.
         hop = next((h for h in path.hops if h.verdict == "unknown"), None)
-        data["undecided_at"] = None if hop is None else {"type": hop.type, "id": hop.id, "reason": hop.detail}
+        data["undecided_at"] = (
+            None if hop is None else {"type": hop.type, "id": hop.id, "reason": hop.detail, "code": hop.code}
+        )
     return data
 
 

@@ -1,0 +1,231 @@
+"""One trace in progress (Batfish's FlowTracer): the network, where the traffic starts, the
+hops so far, and one method per check that every path shares (route table, security groups,
+network ACLs, the local route, a private address in the same VPC).
+
+What happens after a route is chosen depends on its target kind; `Tracer.follow` looks the
+kind up in the one table `net/route_targets.py` passes in, so a new kind is one entry there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+
+from glue_netcheck.model.network import (
+    NatGateway,
+    Network,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    Subnet,
+    Vpc,
+    VpcEndpoint,
+)
+from glue_netcheck.net import nacl, routing, security_groups
+from glue_netcheck.net.security_groups import Peer
+from glue_netcheck.net.services import Destination
+from glue_netcheck.net.trace import (
+    BlockedAt,
+    Hop,
+    HopCode,
+    HopVerdict,
+    PathResult,
+    Via,
+    first_drop,
+    first_unknown,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Glue's ENIs: any address of the connection's subnet, with the connection's groups."""
+
+    vpc: Vpc
+    subnet: Subnet
+    groups: tuple[SecurityGroup, ...]
+
+    @property
+    def peer(self) -> Peer:
+        return Peer(
+            (self.subnet.cidr,),
+            frozenset(g.id for g in self.groups),
+            label=f"{self.subnet.cidr} (Glue ENIs in {self.subnet.id})",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One forwarding decision towards a public address: the route `table` chose for `target`."""
+
+    table: RouteTable
+    route: Route
+    destination: Destination
+    target: Peer  # the destination's addresses as groups and ACLs see them
+    nat: NatGateway | None = None  # set when the route is the NAT gateway's own subnet's
+
+
+Handler = Callable[["Tracer", "Leg"], Via | None]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetKind:
+    """What a route target kind does to the traffic it is given."""
+
+    follow: Handler  # towards a public address: the hops after the route
+    # Set for kinds beyond which nothing can be decided from this VPC's API answers (transit
+    # gateways, VPNs, appliances): the path's `via` when it leaves that way.
+    opaque: Via | None = None
+
+
+class UnknownRouteTarget(KeyError):
+    """A route target kind the route-target table has no entry for: a bug, never a guess."""
+
+
+class Tracer:
+    def __init__(self, network: Network, source: Source, targets: Mapping[str, TargetKind]) -> None:
+        self.network = network
+        self.source = source
+        self.targets = targets
+        self.hops: list[Hop] = []
+
+    # --- recording -----------------------------------------------------------------------
+
+    def add(self, hop: Hop) -> None:
+        self.hops.append(hop)
+
+    def stop(self, type_: str, id_: str, verdict: HopVerdict, text: str, code: HopCode) -> None:
+        """A hop that drops the traffic or cannot decide: the caller returns after it."""
+        self.hops.append(Hop(type_, id_, verdict, text, code=code))
+
+    def missing(self, kind: str, resource: str, text: str, code: HopCode) -> None:
+        """Data that is not there: a drop if it does not exist, undecided if IAM denied reading
+        that kind of resource."""
+        action = self.network.unreadable(kind)
+        if action:
+            self.stop(kind, resource, "unknown", f"{action} was denied: {kind}s are unknown", "UNREADABLE")
+        else:
+            self.stop(kind, resource, "deny", text, code)
+
+    def result(self, destination: Destination, via: Via | None, bypassed: VpcEndpoint | None = None) -> PathResult:
+        hops = tuple(self.hops)
+        drop = first_drop(hops)
+        blocked = None
+        if drop is not None:
+            blocked = BlockedAt(drop.type, drop.id, drop.detail, drop.code)
+            cause = next(
+                (h for h in hops if h.verdict == "info" and bypassed and h.type in ("vpc", "vpc-endpoint")), None
+            )
+            if cause is not None:
+                # The endpoint would have carried the traffic; the DNS setting that sent it
+                # to the public path instead is the resource to fix.
+                blocked = BlockedAt(cause.type, cause.id, f"{cause.detail}; then {drop.id}: {drop.detail}", drop.code)
+        reachable = False if drop is not None else None if first_unknown(hops) else True
+        return PathResult(
+            destination.key,
+            destination.dns_name,
+            destination.port,
+            reachable,
+            None if drop is not None else via,
+            hops,
+            blocked,
+            bypassed.id if bypassed else None,
+        )
+
+    # --- route selection -------------------------------------------------------------------
+
+    def kind(self, route: Route) -> TargetKind:
+        kind = self.targets.get(route.target)
+        if kind is None:
+            raise UnknownRouteTarget(f"route {route}: target kind {route.target!r} has no entry in ROUTE_TARGETS")
+        return kind
+
+    def follow(self, leg: Leg) -> Via | None:
+        return self.kind(leg.route).follow(self, leg)
+
+    def table(self, subnet: Subnet) -> RouteTable | None:
+        """The subnet's route table; without one (or unreadable) the hop that says so is added."""
+        table = self.network.route_table_for(subnet)
+        if table is None:
+            self.missing("route-table", subnet.id, f"{subnet.id} has no route table", "NO_ROUTE_TO_DESTINATION")
+        return table
+
+    def local_route(self, subnet: Subnet, destinations: Sequence[IPv4Network]) -> bool:
+        """`subnet`'s table must send `destinations` (in its own VPC) to the local route."""
+        table = self.table(subnet)
+        if table is None:
+            return False
+        route = routing.select_route(table, destinations, self.network.prefix_lists)
+        if route is None:
+            text = f"no route to {', '.join(map(str, destinations))}"
+            self.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
+            return False
+        if route.target != "local":
+            verdict: HopVerdict = "unknown" if self.kind(route).opaque else "deny"
+            self.stop("route-table", table.id, verdict, f"{route} overrides the local route", "MORE_SPECIFIC_ROUTE")
+            return verdict != "deny"
+        self.add(Hop("route-table", table.id, "allow", f"route {route}"))
+        return True
+
+    # --- filters ---------------------------------------------------------------------------
+
+    def security_groups(
+        self,
+        groups: tuple[SecurityGroup, ...],
+        direction: security_groups.Direction,
+        peer: Peer,
+        port: int,
+        owner: str,
+    ) -> None:
+        if not groups:
+            text = f"{owner} has no security group that exists"
+            self.missing("security-group", owner, text, "ENI_SG_RULES_MISMATCH")
+            return
+        self.add(security_groups.evaluate(groups, direction, peer, port, self.network.prefix_lists))
+
+    def acl(
+        self,
+        subnet: Subnet,
+        *,
+        egress: bool,
+        peers: Sequence[IPv4Network],
+        ports: tuple[int, int],
+        purpose: str,
+    ) -> None:
+        acl = self.network.network_acl_for(subnet)
+        if acl is None:
+            action = self.network.unreadable("network-acl")
+            reason = f"{action} was denied" if action else "no network ACL is known"
+            code: HopCode = "UNREADABLE" if action else "DATA_MISSING"
+            self.stop("network-acl", subnet.id, "unknown", f"{reason}: the ACL of {subnet.id} is unknown", code)
+        else:
+            self.add(nacl.evaluate(acl, egress=egress, peers=peers, ports=ports, purpose=purpose))
+
+    def crossing(self, src: Subnet, dst: Subnet, port: int, request: str, *, return_traffic: bool = False) -> None:
+        """ACL hops for traffic between two subnets (none within one subnet).
+
+        The request direction checks `src` outbound then `dst` inbound on `port`; the return
+        direction (src is then the server side) checks ephemeral ports the same way.
+        """
+        if src.id == dst.id:
+            return
+        ports = nacl.EPHEMERAL if return_traffic else (port, port)
+        purpose = f"return traffic of {request} (ports 1024-65535)" if return_traffic else request
+        self.acl(src, egress=True, peers=(dst.cidr,), ports=ports, purpose=purpose)
+        self.acl(dst, egress=False, peers=(src.cidr,), ports=ports, purpose=purpose)
+
+    # --- a private address in Glue's own VPC -----------------------------------------------
+
+    def to_private(self, port: int, subnet: Subnet, groups: tuple[SecurityGroup, ...], owner: str) -> bool:
+        """Glue ENIs to a private address in `subnet` of the same VPC, guarded by `groups`:
+        egress, the local route, the ACLs of both subnets both ways, the destination's ingress."""
+        source = self.source
+        target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{owner} ({subnet.cidr})")
+        self.security_groups(source.groups, "egress", target, port, source.subnet.id)
+        if not self.local_route(source.subnet, target.networks):
+            return False
+        request = f"tcp {port} to {owner}"
+        self.crossing(source.subnet, subnet, port, request)
+        self.security_groups(groups, "ingress", source.peer, port, owner)
+        self.crossing(subnet, source.subnet, port, request, return_traffic=True)
+        return True
