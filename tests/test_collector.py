@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from glue_netcheck.collect import aws as collector
+from glue_netcheck.collect import sources
 from glue_netcheck.collect.permissions import ACTIONS, BY_COMMAND, CONDITIONAL, FLEET_EXTRAS
 
 from conftest import Aws
@@ -23,15 +24,16 @@ def reader(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> collector.AwsReader:
 
 
 @pytest.mark.parametrize("name", ["healthy-nat", "custom-dns-servers", "missing-subnet"])
-def test_connection_analysis_makes_at_most_25_calls(aws: Aws, reader: collector.AwsReader, name: str) -> None:
+def test_connection_analysis_makes_at_most_20_calls(aws: Aws, reader: collector.AwsReader, name: str) -> None:
     SCENARIOS[name](aws.clients)
 
     collector.collect_connection(reader, CONNECTION)
 
-    assert sum(reader.calls.values()) <= 25, reader.calls
+    assert sum(reader.calls.values()) <= 20, reader.calls
     # One describe per resource type (the VPC attribute is read once per attribute).
     per_operation = Counter({op: n for op, n in reader.calls.items() if op != "ec2:DescribeVpcAttribute"})
-    assert per_operation.most_common(1)[0][1] <= 2, reader.calls  # DescribeSubnets: lookup + VPC-wide
+    # DescribeSecurityGroups twice only when the subnet is gone: the groups then place the VPC.
+    assert per_operation.most_common(1)[0][1] == (2 if name == "missing-subnet" else 1), reader.calls
     assert all(op.split(":")[1].startswith(("Describe", "Get", "List")) for op in reader.calls)
 
 
@@ -218,20 +220,36 @@ def test_every_command_only_reads(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp
     [
         ("jdbc:postgresql://db.internal:5432/app", set()),
         ("jdbc:postgresql://orders.abc.us-east-1.rds.amazonaws.com:5432/app", {"rds:DescribeDBInstances"}),
+        # A cluster's subnets come from its member instances: no subnet-group read.
         (
             "jdbc:mysql://a.cluster-abc.us-east-1.rds.amazonaws.com:3306/app",
-            {"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"},
+            {"rds:DescribeDBInstances", "rds:DescribeDBClusters"},
         ),
         # moto rejects the docdb engine, so only the decision to read is tested here.
         (
             "mongodb://docs.cluster-abc.us-east-1.docdb.amazonaws.com:27017/app",
-            {"rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSubnetGroups"},
+            {"rds:DescribeDBInstances", "rds:DescribeDBClusters"},
         ),
+        (
+            "jdbc:redshift://wh.abc.us-east-1.redshift.amazonaws.com:5439/dev",
+            {"redshift:DescribeClusters", "redshift:DescribeClusterSubnetGroups"},
+        ),
+        # moto's MSK has no ListNodes: no cluster is named, so none is listed.
+        ("kafka:b-1.events.abc.c2.kafka.us-east-1.amazonaws.com:9094", {"kafka:ListClustersV2"}),
+        ("jdbc:postgresql://10.0.5.10:5432/app", {"ec2:DescribeNetworkInterfaces"}),
     ],
 )
-def test_databases_are_read_only_when_a_url_names_one(aws: Aws, reader: collector.AwsReader, url: str, reads) -> None:  # type: ignore[no-untyped-def]
+def test_data_sources_are_read_only_when_a_connection_names_one(
+    aws: Aws, reader: collector.AwsReader, url: str, reads
+) -> None:  # type: ignore[no-untyped-def]
     key = "CONNECTION_URL" if url.startswith("mongodb") else "JDBC_CONNECTION_URL"
+    props = {"KAFKA_BOOTSTRAP_SERVERS": url.removeprefix("kafka:")} if url.startswith("kafka:") else {key: url}
+    connections = [{"Name": "c", "ConnectionProperties": props}]
+    hosts = sources.target_hosts(connections)
 
-    collector.collect_databases(reader, [{"Name": "c", "ConnectionProperties": {key: url}}])
+    sources.collect_databases(reader, connections)
+    sources.collect_redshift(reader, connections)
+    sources.collect_kafka(reader, connections)
+    sources.read_interfaces(reader, hosts, [])
 
     assert set(reader.calls) == reads

@@ -29,6 +29,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from glue_netcheck.collect import sources
+from glue_netcheck.collect.sources import collect_databases as collect_databases
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.redact import redact_connection
 
@@ -219,19 +221,12 @@ def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_
     }
 
 
-def vpcs_of(reader: AwsReader, connections: list[dict[str, Any]]) -> set[str]:
+def vpcs_of(reader: AwsReader, connections: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> set[str]:
     """The VPCs the connections live in: from their subnets, else from their security groups."""
     physical = [c.get("PhysicalConnectionRequirements") or {} for c in connections]
-    subnet_ids = sorted({p["SubnetId"] for p in physical if p.get("SubnetId")})
-    vpcs: set[str] = set()
-    found: set[str] = set()
-    if subnet_ids:
-        for subnet in reader.call(
-            "ec2", "describe_subnets", "Subnets", Filters=[{"Name": "subnet-id", "Values": subnet_ids}]
-        ):
-            vpcs.add(subnet["VpcId"])
-            found.add(subnet["SubnetId"])
-    orphans = [p for p in physical if p.get("SubnetId") not in found]
+    by_id = {s["SubnetId"]: s["VpcId"] for s in subnets}
+    vpcs = {by_id[p["SubnetId"]] for p in physical if p.get("SubnetId") in by_id}
+    orphans = [p for p in physical if p.get("SubnetId") not in by_id]
     group_ids = sorted({g for p in orphans for g in p.get("SecurityGroupIdList") or ()})
     if group_ids:
         for group in reader.call(
@@ -244,12 +239,14 @@ def vpcs_of(reader: AwsReader, connections: list[dict[str, Any]]) -> set[str]:
     return vpcs
 
 
-def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
-    """Every EC2 resource type the engine models, one (paginated) describe each, for these VPCs."""
+def collect_network(
+    reader: AwsReader, vpc_ids: set[str], region_vpcs: list[Any], subnets: list[Any], denied: list[str]
+) -> dict[str, Any]:
+    """Every EC2 resource type the engine models, one (paginated) describe each, for these VPCs;
+    the region's VPCs and subnets (read before) are kept for these VPCs only."""
     if not vpc_ids:
         return {}
     vpc_filter = _vpc_filter(vpc_ids)
-    denied: list[str] = []
 
     def described(operation: str, key: str, **params: Any) -> list[Any]:
         return readable(denied, [], lambda: reader.call("ec2", operation, key, **params))
@@ -259,7 +256,7 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
         value = answer.get(name, {}).get("Value")
         return value if isinstance(value, bool) else None
 
-    vpcs = described("describe_vpcs", "Vpcs", VpcIds=sorted(vpc_ids))
+    vpcs = [v for v in region_vpcs if v["VpcId"] in vpc_ids]
     ec2: dict[str, Any] = {
         "Vpcs": vpcs,
         "VpcAttributes": {
@@ -269,8 +266,7 @@ def collect_network(reader: AwsReader, vpc_ids: set[str]) -> dict[str, Any]:
             }
             for vpc in vpcs
         },
-        # Without the subnets nothing can be placed: a denial here stops the run (exit 2).
-        "Subnets": reader.call("ec2", "describe_subnets", "Subnets", Filters=vpc_filter),
+        "Subnets": [s for s in subnets if s["VpcId"] in vpc_ids],
         "RouteTables": described("describe_route_tables", "RouteTables", Filters=vpc_filter),
         "SecurityGroups": described("describe_security_groups", "SecurityGroups", Filters=vpc_filter),
         "NetworkAcls": described("describe_network_acls", "NetworkAcls", Filters=vpc_filter),
@@ -328,49 +324,47 @@ def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
 def collect_places(
     reader: AwsReader, connections: list[dict[str, Any]], planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()
 ) -> dict[str, Any]:
-    """The networks the connections live in and reach: their VPCs, their target databases'
-    VPCs, and (for a plan) the VPCs of existing subnets or VPCs it names — one describe per
-    resource type for all of them."""
-    rds = collect_databases(reader, connections)
-    placed = [*connections, *({"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(planned_subnets))]
-    every = vpcs_of(reader, placed) | database_vpcs(rds, connections) | set(vpcs)
-    return {"ec2": collect_network(reader, every), "rds": rds}
-
-
-def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> dict[str, Any]:
-    """RDS instances and clusters, read only when a connection's URL names an RDS host (so a
-    fleet of non-RDS connections pays nothing). Region-wide describes, filtered in memory."""
-    hosts = " ".join(str(v) for c in connections for v in (c.get("ConnectionProperties") or {}).values())
-    docdb = ".docdb.amazonaws.com" in hosts  # DocumentDB clusters answer the RDS cluster API
-    if ".rds.amazonaws.com" not in hosts and not docdb:
-        return {}
+    """The networks the connections live in and reach: their VPCs, their data sources' VPCs
+    (a database, a broker, the ENI or the VPC holding an IP literal), and (for a plan) the VPCs
+    of existing subnets or VPCs it names — one describe per resource type for all of them."""
     denied: list[str] = []
-    rds: dict[str, Any] = {
-        "DBInstances": readable(denied, [], lambda: reader.call("rds", "describe_db_instances", "DBInstances"))
+    hosts = sources.target_hosts(connections)
+    # The region's VPCs and subnets: which VPC holds a subnet or an address is then known
+    # without one lookup per resource.
+    region_vpcs = readable(denied, [], lambda: reader.call("ec2", "describe_vpcs", "Vpcs"))
+    # Without the subnets nothing can be placed: a denial here stops the run (exit 2).
+    subnets = reader.call("ec2", "describe_subnets", "Subnets")
+    interfaces = sources.read_interfaces(reader, hosts, denied)
+    raw = {
+        "rds": sources.collect_databases(reader, connections),
+        "redshift": sources.collect_redshift(reader, connections),
+        "kafka": sources.collect_kafka(reader, connections),
     }
-    if ".cluster-" in hosts or docdb:
-        rds["DBClusters"] = readable(denied, [], lambda: reader.call("rds", "describe_db_clusters", "DBClusters"))
-        rds["DBSubnetGroups"] = readable(
-            denied, [], lambda: reader.call("rds", "describe_db_subnet_groups", "DBSubnetGroups")
-        )
-    rds["Denied"] = denied
-    return rds
+    placed = [*connections, *({"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(planned_subnets))]
+    every = (
+        vpcs_of(reader, placed, subnets)
+        | sources.source_vpcs(raw, hosts, {s["SubnetId"]: s["VpcId"] for s in subnets})
+        | {str(i["VpcId"]) for i in interfaces.get("NetworkInterfaces", [])}
+        | _address_vpcs(region_vpcs, sources.ip_targets(hosts))
+        | set(vpcs)
+    )
+    ec2 = collect_network(reader, every, region_vpcs, subnets, denied)
+    if ec2 and interfaces:
+        ec2.update(interfaces)
+    return {"ec2": ec2, **{k: v for k, v in raw.items() if v}}
 
 
-def database_vpcs(rds: dict[str, Any], connections: list[dict[str, Any]]) -> set[str]:
-    """VPCs of the RDS instances and clusters the connections' URLs name (targets elsewhere)."""
-    text = " ".join(str(v) for c in connections for v in (c.get("ConnectionProperties") or {}).values()).lower()
-    groups = {g.get("DBSubnetGroupName"): g.get("VpcId") for g in rds.get("DBSubnetGroups", [])}
-    vpcs = set()
-    for db in [*rds.get("DBInstances", []), *rds.get("DBClusters", [])]:
-        endpoint = db.get("Endpoint")
-        addresses = [endpoint.get("Address")] if isinstance(endpoint, dict) else [endpoint, db.get("ReaderEndpoint")]
-        if any(a and a.lower() in text for a in addresses):
-            group = db.get("DBSubnetGroup")
-            vpc = group.get("VpcId") if isinstance(group, dict) else groups.get(group)
-            if vpc:
-                vpcs.add(vpc)
-    return vpcs
+def _address_vpcs(region_vpcs: list[dict[str, Any]], ips: list[str]) -> set[str]:
+    """The VPCs whose CIDRs hold an IP-literal target (an address no ENI holds is then known
+    to be vacant, not outside)."""
+    from ipaddress import IPv4Address, IPv4Network
+
+    found = set()
+    for vpc in region_vpcs:
+        cidrs = [a.get("CidrBlock") for a in vpc.get("CidrBlockAssociationSet") or ()] or [vpc.get("CidrBlock")]
+        if any(IPv4Address(ip) in IPv4Network(c) for c in cidrs if c for ip in ips):
+            found.add(vpc["VpcId"])
+    return found
 
 
 def collect_region(reader: AwsReader, planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()) -> dict[str, Any]:

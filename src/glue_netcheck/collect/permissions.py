@@ -36,14 +36,20 @@ _ROLE = (
 )
 # Only with --all-regions, --organization and --role-arn (AssumeRole on the target accounts' role).
 FLEET_EXTRAS = ("ec2:DescribeRegions", "organizations:ListAccounts", "sts:AssumeRole")
+# The data sources: each read only when a connection names one of its hosts (an RDS or
+# DocumentDB host, a Redshift host, an MSK broker, an IP literal: the ENI holding it).
 _RDS = (
     "rds:DescribeDBClusters",
     "rds:DescribeDBInstances",
-    "rds:DescribeDBSubnetGroups",
+    "redshift:DescribeClusters",
+    "redshift:DescribeClusterSubnetGroups",
+    "kafka:ListClustersV2",
+    "kafka:ListNodes",
+    "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeVpcPeeringConnections",  # only for a target in another VPC
 )
 # Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies;
-# only when a connection's URL names an RDS host.
+# only when a connection names a data source of that kind.
 CONDITIONAL = (
     "s3:GetObject",
     "s3:GetBucketLocation",

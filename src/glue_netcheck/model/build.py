@@ -16,7 +16,6 @@ from typing import Any
 from glue_netcheck.model.glue import (
     CatalogEncryption,
     Consumer,
-    Database,
     GlueConnection,
     Inventory,
     KmsKey,
@@ -31,6 +30,7 @@ from glue_netcheck.model.network import (
     NatGateway,
     Network,
     NetworkAcl,
+    NetworkInterface,
     Peering,
     PrefixList,
     Route,
@@ -64,6 +64,9 @@ def build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
 
 
 def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
+    # Imported here: model.databases uses this module's field helpers.
+    from glue_netcheck.model.databases import build_databases
+
     ec2 = _mapping(raw.get("ec2", {}), "ec2")
     glue = _mapping(raw.get("glue", {}), "glue")
     kms = _mapping(raw.get("kms", {}), "kms")
@@ -80,7 +83,7 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
         kms_keys={k.reference: k for k in (_kms_key(raw_key, region) for raw_key in _list(kms, "Keys"))},
         denied=network.denied | _denied(glue),
         roles={r.reference: r for r in map(_role, _list(_mapping(raw.get("iam", {}), "iam"), "Roles"))},
-        databases=_databases(_mapping(raw.get("rds", {}), "rds")),
+        databases=build_databases(raw),
         bucket_regions={
             str(bucket): (region if isinstance(region, str) else None)
             for bucket, region in _mapping(_mapping(raw.get("s3", {}), "s3").get("Buckets", {}), "Buckets").items()
@@ -93,44 +96,6 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
     for database in inventory.databases:  # target placements are memoised too
         _hashable(database)
     return inventory
-
-
-def _databases(rds: Mapping[str, Any]) -> tuple[Database, ...]:
-    groups = {g["DBSubnetGroupName"]: g for g in _list(rds, "DBSubnetGroups") if g.get("DBSubnetGroupName")}
-
-    def subnets(group: Any) -> tuple[str, ...]:
-        if isinstance(group, str):
-            group = groups.get(group, {})
-        return tuple(s["SubnetIdentifier"] for s in (group or {}).get("Subnets", []) if s.get("SubnetIdentifier"))
-
-    def vpc(group: Any) -> str | None:
-        if isinstance(group, str):
-            group = groups.get(group, {})
-        return (group or {}).get("VpcId")
-
-    found = [
-        Database(
-            id=_str(raw, "DBInstanceIdentifier"),
-            endpoints=tuple(e for e in [(raw.get("Endpoint") or {}).get("Address")] if e),
-            port=(raw.get("Endpoint") or {}).get("Port") or raw.get("DbInstancePort"),
-            vpc_id=vpc(raw.get("DBSubnetGroup")),
-            subnet_ids=subnets(raw.get("DBSubnetGroup")),
-            group_ids=tuple(g["VpcSecurityGroupId"] for g in raw.get("VpcSecurityGroups", [])),
-        )
-        for raw in _list(rds, "DBInstances")
-    ]
-    found += [
-        Database(
-            id=_str(raw, "DBClusterIdentifier"),
-            endpoints=tuple(e for e in (raw.get("Endpoint"), raw.get("ReaderEndpoint")) if e),
-            port=raw.get("Port"),
-            vpc_id=vpc(raw.get("DBSubnetGroup")),
-            subnet_ids=subnets(raw.get("DBSubnetGroup")),
-            group_ids=tuple(g["VpcSecurityGroupId"] for g in raw.get("VpcSecurityGroups", [])),
-        )
-        for raw in _list(rds, "DBClusters")
-    ]
-    return tuple(found)
 
 
 def _role(raw: Mapping[str, Any]) -> Role:
@@ -159,6 +124,8 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         prefix_lists={p.id: p for p in map(_prefix_list, _list(ec2, "PrefixLists"))},
         dhcp_options={d.id: d for d in map(_dhcp_options, _list(ec2, "DhcpOptions"))},
         peerings={p.id: p for p in map(_peering, _list(ec2, "VpcPeeringConnections"))},
+        interfaces={i.id: i for i in map(_interface, _list(ec2, "NetworkInterfaces"))},
+        interface_lookups=frozenset(str(a) for a in ec2.get("NetworkInterfaceLookups") or ()),
         denied=_denied(ec2),
     )
     # The engine memoises traces on these values: a list or object where AWS puts a string must
@@ -175,6 +142,7 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         network.prefix_lists.values(),
         network.dhcp_options.values(),
         network.peerings.values(),
+        network.interfaces.values(),
     ):
         for value in values:
             _hashable(value)
@@ -188,6 +156,20 @@ def _hashable(value: Any) -> None:
         raise ModelError(
             f"{type(value).__name__} {getattr(value, 'id', '')!r:.60}: a field has the wrong type"
         ) from None
+
+
+def _interface(raw: Mapping[str, Any]) -> NetworkInterface:
+    primary = raw.get("PrivateIpAddress")
+    others = [a.get("PrivateIpAddress") for a in raw.get("PrivateIpAddresses") or () if isinstance(a, Mapping)]
+    return NetworkInterface(
+        id=_str(raw, "NetworkInterfaceId"),
+        vpc_id=_str(raw, "VpcId"),
+        subnet_id=_str(raw, "SubnetId"),
+        addresses=tuple(str(a) for a in dict.fromkeys([primary, *others]) if a),
+        group_ids=tuple(str(g["GroupId"]) for g in raw.get("Groups") or () if g.get("GroupId")),
+        kind=str(raw.get("InterfaceType") or "interface"),
+        description=str(raw.get("Description") or ""),
+    )
 
 
 def _peering(raw: Mapping[str, Any]) -> Peering:

@@ -121,6 +121,12 @@ class Database:
     vpc_id: str | None
     subnet_ids: tuple[str, ...]
     group_ids: tuple[str, ...]
+    kind: str = "rds"  # rds | aurora | docdb | redshift | msk
+    # The zones it runs in, primary first (a Multi-AZ standby's, a cluster's other members'),
+    # and what it is in each; () when not known (then any subnet of its group may hold it).
+    zones: tuple[str, ...] = ()
+    zone_roles: tuple[str, ...] = ()
+    cluster: str | None = None  # an MSK broker's cluster: a client reaches every broker of it
 
 
 def key_region(reference: str, default: str) -> str:
@@ -153,6 +159,18 @@ class Inventory:
 
     def consumer(self, kind: ConsumerKind, name: str) -> Consumer | None:
         return next((c for c in self.consumers if c.kind == kind and c.name == name), None)
+
+    def database_at(self, host: str) -> Database | None:
+        """The database, cluster or broker whose endpoint is `host` (lower case, no final dot)."""
+        return self._databases_by_endpoint.get(host)
+
+    @cached_property
+    def _databases_by_endpoint(self) -> dict[str, Database]:
+        index: dict[str, Database] = {}
+        for db in self.databases:
+            for endpoint in db.endpoints:
+                index.setdefault(endpoint.lower().rstrip("."), db)
+        return index
 
     def consumers_of(self, connection: str) -> tuple[Consumer, ...]:
         return self._consumers_by_connection.get(connection, ())

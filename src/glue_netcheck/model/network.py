@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from ipaddress import IPv4Network
 from typing import Literal
 
@@ -187,6 +188,19 @@ class Peering:
         return {a, b} == {self.requester_vpc_id, self.accepter_vpc_id}
 
 
+@dataclass(frozen=True, slots=True)
+class NetworkInterface:
+    """An ENI: what holds an address (a database, a broker, an endpoint, an instance)."""
+
+    id: str
+    vpc_id: str
+    subnet_id: str
+    addresses: tuple[str, ...]  # private IPv4 addresses, primary first
+    group_ids: tuple[str, ...]
+    kind: str = "interface"  # InterfaceType: interface, vpc_endpoint, nat_gateway, …
+    description: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class Network:
     """Everything EC2 told us about the VPCs of one region, indexed by id.
@@ -206,6 +220,10 @@ class Network:
     prefix_lists: Mapping[str, PrefixList] = field(default_factory=dict)
     dhcp_options: Mapping[str, DhcpOptions] = field(default_factory=dict)
     peerings: Mapping[str, Peering] = field(default_factory=dict)
+    # ENIs by id: those holding the connections' IP-literal targets, and any others the data has.
+    interfaces: Mapping[str, NetworkInterface] = field(default_factory=dict)
+    # The addresses whose ENI was looked up: one of them no ENI holds has nothing listening.
+    interface_lookups: frozenset[str] = frozenset()
     # IAM actions the collector was refused: what they describe is unknown, not absent.
     denied: frozenset[str] = frozenset()
 
@@ -213,6 +231,18 @@ class Network:
         """The denied action if resources of `kind` (a hop type) could not be read."""
         action = _DESCRIBE_ACTIONS.get(kind)
         return action if action in self.denied else None
+
+    def interface_at(self, address: str) -> NetworkInterface | None:
+        """The ENI holding this private address, if the data has it."""
+        return self.interfaces_by_address.get(address)
+
+    @cached_property
+    def interfaces_by_address(self) -> Mapping[str, NetworkInterface]:
+        return {a: eni for eni in self.interfaces.values() for a in eni.addresses}
+
+    def interfaces_in(self, subnet_id: str) -> tuple[NetworkInterface, ...]:
+        """The known ENIs of one subnet (an interface endpoint's ENI there, for example)."""
+        return tuple(e for e in self.interfaces.values() if e.subnet_id == subnet_id)
 
     def route_table_for(self, subnet: Subnet) -> RouteTable | None:
         """The subnet's explicitly associated table, else its VPC's main table."""
@@ -262,6 +292,7 @@ _DESCRIBE_ACTIONS = {
     "internet-gateway": "ec2:DescribeInternetGateways",
     "prefix-list": "ec2:GetManagedPrefixListEntries",
     "vpc-peering": "ec2:DescribeVpcPeeringConnections",
+    "network-interface": "ec2:DescribeNetworkInterfaces",
 }
 
 

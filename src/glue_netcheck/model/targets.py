@@ -1,15 +1,17 @@
-"""The connection's own data source: its address from the connection properties, and where
-that address lands in the account (an RDS instance or cluster, a private IP, or outside)."""
+"""The connection's own data source: its addresses from the connection properties, and where
+each lands in the account (an RDS, Aurora, DocumentDB or Redshift cluster, an MSK broker, the
+network interface holding an IP literal, a private network outside the VPCs, or outside)."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
 from typing import Literal
 
-from glue_netcheck.model.glue import GlueConnection, Inventory
+from glue_netcheck.model.glue import Database, GlueConnection, Inventory
+from glue_netcheck.model.network import Network
 
 DEFAULT_PORTS = {
     "mysql": 3306,
@@ -19,16 +21,24 @@ DEFAULT_PORTS = {
     "sqlserver": 1433,
     "mongodb": 27017,
     "mongodb+srv": 27017,
+    "documentdb": 27017,
     "kafka": 9092,
 }
+# MSK listeners: the port a client's protocol implies (AWS MSK "Port information").
+KAFKA_PLAINTEXT, KAFKA_TLS, KAFKA_SCRAM, KAFKA_IAM = 9092, 9094, 9096, 9098
+
+# Private address space: an internet gateway or NAT gateway never delivers to it.
+PRIVATE = tuple(IPv4Network(c) for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"))
 
 # jdbc:<engine>://host[:port]…, jdbc:oracle:thin:@//host:port/service, jdbc:oracle:thin:@host:port:sid,
-# jdbc:sqlserver://host[:port];databaseName=…, mongodb://[user:pass@]host[:port]/…
+# jdbc:sqlserver://host[:port];databaseName=…, mongodb://[user:pass@]host[:port][,host[:port]…]/…
 _URL = re.compile(
-    r"^(?:jdbc:)?(?P<scheme>[a-z0-9+]+)(?::thin)?:(?://|@//|@)(?:[^@/]*@)?(?P<host>\[[^\]]+\]|[^:/;?,]+)"
-    r"(?::(?P<port>\d+))?",
+    r"^(?:jdbc:)?(?P<scheme>[a-z0-9+]+)(?::thin)?:(?://|@//|@)(?:[^@/]*@)?(?P<hosts>[^/;?]+)",
     re.I,
 )
+_HOST = re.compile(r"^(?P<host>\[[^\]]+\]|[^:]+)(?::(?P<port>\d+))?")
+
+PlacementKind = Literal["database", "ip", "vacant", "private", "external"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,33 +49,144 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    kind: Literal["database", "ip", "external"]
-    resource: str  # the database id, or the host
+    """Where one address lands.
+
+    database: a managed resource of the account (RDS, Aurora, DocumentDB, Redshift, an MSK
+        broker) in `subnet_ids` (each zone it runs in: primary first, then the standby or the
+        other members), guarded by `group_ids`;
+    ip: an IP literal in a VPC of the account; `interface` holds it (None: not looked up, so
+        its groups are unknown);
+    vacant: an IP literal in a VPC of the account that no network interface holds;
+    private: a private address outside every VPC of the account the data holds;
+    external: a host name that maps to no resource of the account, or a public address.
+    """
+
+    kind: PlacementKind
+    resource: str  # the resource's id, or the host
     vpc_id: str | None = None
     subnet_ids: tuple[str, ...] = ()
     group_ids: tuple[str, ...] = ()
+    interface: str | None = None
+    # What each subnet is to the resource ("primary in us-east-1a", "standby in us-east-1b").
+    roles: tuple[str, ...] = ()
+
+
+def kafka_port(props: Mapping[str, str]) -> int:
+    """The MSK listener port the connection's protocol implies. Glue enables TLS on Kafka
+    connections unless KAFKA_SSL_ENABLED is "false"."""
+    mechanism = props.get("KAFKA_SASL_MECHANISM", "").upper()
+    if mechanism == "AWS_MSK_IAM":
+        return KAFKA_IAM
+    if mechanism.startswith("SCRAM"):
+        return KAFKA_SCRAM
+    return KAFKA_PLAINTEXT if props.get("KAFKA_SSL_ENABLED", "true").lower() == "false" else KAFKA_TLS
+
+
+def addresses(connection: GlueConnection) -> tuple[Address, ...]:
+    """Every host:port the connection's properties name, in their order (each Kafka
+    bootstrap broker, each MongoDB seed host, a URL's host, or HOST/PORT)."""
+    props: Mapping[str, str] = connection.properties
+    found: list[Address] = []
+    if servers := props.get("KAFKA_BOOTSTRAP_SERVERS"):
+        found += _hosts(servers, kafka_port(props))
+    url = props.get("JDBC_CONNECTION_URL") or props.get("CONNECTION_URL")
+    match = _URL.match(url.strip()) if url else None
+    if match is not None:
+        default = DEFAULT_PORTS.get(match["scheme"].lower())
+        found += [a for a in _hosts(match["hosts"], default or 0) if a.port]
+    if props.get("HOST"):  # the newer connection types (MYSQL, POSTGRESQL, REDSHIFT, …)
+        port = props.get("PORT", "")
+        number = int(port) if port.isdigit() else DEFAULT_PORTS.get((connection.type or "").lower(), 0)
+        found += [Address(props["HOST"].strip(), number)] if number else []
+    return tuple(dict.fromkeys(found))
 
 
 def address(connection: GlueConnection) -> Address | None:
-    props: Mapping[str, str] = connection.properties
-    if servers := props.get("KAFKA_BOOTSTRAP_SERVERS"):
-        host, _, port = servers.split(",")[0].strip().rpartition(":")
-        return Address(host or port, int(port) if host and port.isdigit() else DEFAULT_PORTS["kafka"])
-    url = props.get("JDBC_CONNECTION_URL") or props.get("CONNECTION_URL")
-    match = _URL.match(url.strip()) if url else None
-    if match is None:
+    """The first address the connection names (what a single-target report shows)."""
+    every = addresses(connection)
+    return every[0] if every else None
+
+
+def _hosts(text: str, default_port: int) -> list[Address]:
+    found = []
+    for part in text.split(","):
+        match = _HOST.match(part.strip())
+        if match and match["host"].strip():
+            port = int(match["port"]) if match["port"] else default_port
+            found.append(Address(match["host"].strip().strip("[]"), port))
+    return found
+
+
+def ip_literal(host: str) -> IPv4Address | None:
+    try:
+        return IPv4Address(host)
+    except ValueError:
         return None
-    number = int(match["port"]) if match["port"] else DEFAULT_PORTS.get(match["scheme"].lower())
-    return Address(match["host"].strip("[]"), number) if number else None
+
+
+def is_private(address: IPv4Address) -> bool:
+    return any(address in n for n in PRIVATE)
 
 
 def place(inventory: Inventory, target: Address) -> Placement:
     host = target.host.lower().rstrip(".")
-    for db in inventory.databases:
-        if host in (e.lower() for e in db.endpoints):
-            return Placement("database", db.id, db.vpc_id, db.subnet_ids, db.group_ids)
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
+    db = inventory.database_at(host)
+    if db is not None:
+        return _database(inventory.network, db)
+    ip = ip_literal(host)
+    if ip is None:
         return Placement("external", target.host)
-    return Placement("ip", target.host)
+    return place_ip(inventory.network, ip)
+
+
+def place_ip(network: Network, ip: IPv4Address) -> Placement:
+    host = str(ip)
+    interface = network.interface_at(host)
+    if interface is not None:
+        return Placement(
+            "ip", host, interface.vpc_id, (interface.subnet_id,), interface.group_ids, interface=interface.id
+        )
+    vpc = next((v for v in network.vpcs.values() if any(ip in c for c in v.cidrs)), None)
+    if vpc is None:
+        return Placement("private" if is_private(ip) else "external", host)
+    subnet = next((s.id for s in network.subnets.values() if s.vpc_id == vpc.id and ip in s.cidr), None)
+    subnets = (subnet,) if subnet else ()
+    if host in network.interface_lookups:
+        return Placement("vacant", host, vpc.id, subnets)
+    return Placement("ip", host, vpc.id, subnets)  # not looked up: its groups are unknown
+
+
+def _database(network: Network, db: Database) -> Placement:
+    """The subnets the resource really runs in: its subnet group's subnet of each zone it is
+    in (an instance's AZ, a Multi-AZ standby's, a cluster's members'); every subnet of the
+    group when the zones are not known."""
+    chosen: list[str] = []
+    roles: list[str] = []
+    for n, zone in enumerate(db.zones):
+        here = [s for s in db.subnet_ids if (sub := network.subnets.get(s)) and sub.availability_zone == zone]
+        if not here:  # a zone without a known subnet: every subnet of the group may hold it
+            chosen, roles = [], []
+            break
+        role = db.zone_roles[n] if n < len(db.zone_roles) else "member"
+        for subnet_id in (s for s in here if s not in chosen):
+            chosen.append(subnet_id)
+            roles.append(f"{role} in {zone}")
+    if not chosen:
+        chosen, roles = list(db.subnet_ids), ["in its subnet group"] * len(db.subnet_ids)
+    vpc = db.vpc_id or next((network.subnets[s].vpc_id for s in chosen if s in network.subnets), None)
+    return Placement("database", db.id, vpc, tuple(chosen), db.group_ids, roles=tuple(roles))
+
+
+def places(inventory: Inventory, connection: GlueConnection) -> tuple[tuple[Address, Placement], ...]:
+    """Every address the connection reaches, placed. A Kafka client connects to every broker
+    the cluster advertises, not only the bootstrap ones: an MSK broker brings its siblings."""
+    found: dict[tuple[Address, Placement], None] = {}
+    for target in addresses(connection):
+        placement = place(inventory, target)
+        found[(target, placement)] = None
+        db = inventory.database_at(target.host.lower().rstrip("."))
+        if db is not None and db.cluster is not None:
+            for sibling in inventory.databases:
+                if sibling.cluster == db.cluster and sibling.kind == db.kind and sibling.endpoints:
+                    found[(Address(sibling.endpoints[0], target.port), _database(inventory.network, sibling))] = None
+    return tuple(found)
