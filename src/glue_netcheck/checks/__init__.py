@@ -15,6 +15,7 @@ from glue_netcheck.checks import (
     kms_key_policy,
     kms_key_region,
     kms_key_state,
+    python_modules,
     read_permissions,
     resources_exist,
     security_configuration,
@@ -50,6 +51,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     kms_key_region.CHECK,
     bookmark_script.CHECK,
     bucket_region.CHECK,
+    python_modules.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)

@@ -18,6 +18,9 @@ FAILURE_CODES = (
     "invalid-network-configuration",
     "target-unreachable",
     "kms-access-denied",
+    "python-modules-unreachable",
+    "connector-download-failed",
+    "role-missing-network-permissions",
 )
 
 

@@ -6,6 +6,7 @@ from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, Issue, check
 from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net.target import target_path
+from glue_netcheck.net.trace import PathResult
 
 ID = "target-reachable"
 
@@ -49,14 +50,12 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
     if path is None:
         if placement.kind == "database" or not ctx.network_valid or source is None:
             return
-        # The public path does not depend on the host, only the port: one trace serves a fleet.
-        anywhere = Address("an external host", address.port)
-        public = target_path(ctx.inventory.network, source, anywhere, Placement("external", anywhere.host))
+        public = public_path(ctx, address.port)
         external = (
             f"{where} is not among this account's resources (RDS, addresses in the VPC): it is external, "
             "reached only through a NAT gateway or a route to its network"
         )
-        if public.reachable is False and public.blocked_at is not None:
+        if public is not None and public.reachable is False and public.blocked_at is not None:
             # Info, not a warning: the host may well sit behind a VPN the API cannot show.
             yield Issue(
                 public.blocked_at.id,
@@ -78,3 +77,13 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
             fix,
             ("target-unreachable",),
         )
+
+
+def public_path(ctx: Context, port: int) -> PathResult | None:
+    """The path from the connection's ENIs to an address outside the account on `port`: through
+    a NAT gateway or nowhere (None: the connection has no subnet or groups to trace from). It
+    does not depend on the host, only the port: one trace serves a fleet and every download."""
+    if ctx.source is None:
+        return None
+    anywhere = Address("an external host", port)
+    return target_path(ctx.inventory.network, ctx.source, anywhere, Placement("external", anywhere.host))

@@ -1,0 +1,70 @@
+"""Beyond routes and groups (issue 16), end to end through `glue-netcheck job` against moto:
+start-up downloads (PyPI modules, connector images), each cause with its healthy twin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import Aws
+from scenarios import CONNECTION, JOB_ROLE, SCENARIOS, Layout
+
+EXIT = {"pass": 0, "warn": 0, "fail": 1, "unknown": 3}
+
+
+def run(aws: Aws, name: str) -> dict[str, Any]:
+    result = aws.cli("job", name, "--format", "json")
+    assert result.stderr == ""
+    report: dict[str, Any] = result.json
+    assert result.code == EXIT[report["verdict"]]
+    return report
+
+
+def job(aws: Aws, name: str, connections: list[str], arguments: dict[str, str]) -> None:
+    aws.clients.glue.create_job(
+        Name=name,
+        Role=JOB_ROLE,
+        Command={"Name": "glueetl", "ScriptLocation": "s3://etl-scripts/nightly.py"},
+        Connections={"Connections": connections},
+        DefaultArguments=arguments,
+        GlueVersion="4.0",
+    )
+
+
+def own(report: dict[str, Any], check: str) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["check"] == check]
+
+
+def modules_job(aws: Aws, scenario: str, **options: str) -> tuple[Layout, dict[str, Any]]:
+    layout = SCENARIOS[scenario](aws.clients)
+    job(aws, "with-modules", [CONNECTION], {"--additional-python-modules": "pyarrow==14.0.1", **options})
+    return layout, run(aws, "with-modules")
+
+
+def test_python_modules_without_a_nat_path_fail_the_job(aws: Aws) -> None:
+    # healthy-kms-endpoint: S3 gateway and KMS endpoints, no NAT: AWS is reachable, PyPI is not.
+    layout, report = modules_job(aws, "healthy-kms-endpoint")
+
+    (finding,) = own(report, "python-modules-reachable")
+    assert (finding["severity"], finding["resource"]) == ("error", layout.route_table)
+    assert finding["predicts"] == ["python-modules-unreachable"]
+    assert "pypi.org:443 is blocked at " + layout.route_table in finding["message"]
+    assert report["predicted_failures"] == ["python-modules-unreachable"]
+    assert report["verdict"] == "fail"
+
+
+def test_python_modules_through_a_nat_gateway_pass(aws: Aws) -> None:
+    _, report = modules_job(aws, "healthy-nat")
+
+    assert own(report, "python-modules-reachable") == []
+    assert "python-modules-unreachable" not in report["predicted_failures"]
+    assert report["verdict"] in ("pass", "warn")
+
+
+def test_python_modules_from_another_index_are_not_blamed_on_pypi(aws: Aws) -> None:
+    _, report = modules_job(
+        aws, "healthy-kms-endpoint", **{"--python-modules-installer-option": "--index-url https://pypi.internal/simple"}
+    )
+
+    (finding,) = own(report, "python-modules-reachable")
+    assert finding["severity"] == "info" and finding["predicts"] == []
+    assert "python-modules-unreachable" not in report["predicted_failures"]
