@@ -9,6 +9,7 @@ from conftest import Aws
 from scenarios import CONNECTION, JOB_ROLE, SCENARIOS, Layout
 
 EXIT = {"pass": 0, "warn": 0, "fail": 1, "unknown": 3}
+IMAGE = "709825985650.dkr.ecr.us-east-1.amazonaws.com/amazon-web-services/glue-connector-snowflake:1.0"
 
 
 def run(aws: Aws, name: str) -> dict[str, Any]:
@@ -68,3 +69,40 @@ def test_python_modules_from_another_index_are_not_blamed_on_pypi(aws: Aws) -> N
     (finding,) = own(report, "python-modules-reachable")
     assert finding["severity"] == "info" and finding["predicts"] == []
     assert "python-modules-unreachable" not in report["predicted_failures"]
+
+
+def connector_job(aws: Aws, scenario: str) -> tuple[Layout, dict[str, Any]]:
+    layout = SCENARIOS[scenario](aws.clients)
+    # moto drops ConnectionType (MARKETPLACE) from its answers; the connector's image URL,
+    # which AWS also returns, is what identifies an ECR-hosted connector here.
+    aws.clients.glue.create_connection(
+        ConnectionInput={
+            "Name": "snowflake",
+            "ConnectionType": "MARKETPLACE",
+            "ConnectionProperties": {"CONNECTOR_URL": IMAGE, "CONNECTOR_TYPE": "Spark"},
+            "PhysicalConnectionRequirements": {
+                "SubnetId": layout.subnet,
+                "SecurityGroupIdList": [layout.glue_sg],
+                "AvailabilityZone": "us-east-1a",
+            },
+        }
+    )
+    job(aws, "with-connector", ["snowflake"], {})
+    return layout, run(aws, "with-connector")
+
+
+def test_connector_image_without_a_nat_path_fails_the_job(aws: Aws) -> None:
+    layout, report = connector_job(aws, "healthy-kms-endpoint")
+
+    (finding,) = own(report, "connector-image-reachable")
+    assert (finding["severity"], finding["resource"]) == ("error", layout.route_table)
+    assert finding["predicts"] == ["connector-download-failed"]
+    assert IMAGE in finding["message"] and "failed to download connector" in finding["message"]
+    assert "connector-download-failed" in report["predicted_failures"]
+
+
+def test_connector_image_through_a_nat_gateway_passes(aws: Aws) -> None:
+    _, report = connector_job(aws, "healthy-nat")
+
+    assert own(report, "connector-image-reachable") == []
+    assert "connector-download-failed" not in report["predicted_failures"]

@@ -6,6 +6,7 @@ from glue_netcheck.checks import (
     availability_zone,
     bookmark_script,
     bucket_region,
+    connector_image,
     consumer_connections,
     custom_dns,
     egress,
@@ -52,6 +53,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     bookmark_script.CHECK,
     bucket_region.CHECK,
     python_modules.CHECK,
+    connector_image.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)
