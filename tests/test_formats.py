@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from glue_netcheck.analyse.connection import analyse_connection
-from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.report import dot, json_report, markdown, sarif, text
 
 from conftest import FIXTURES, run_cli
@@ -25,7 +25,7 @@ NAMES = sorted(p.stem for p in FIXTURES.glob("*.json") if p.stem != "layouts")
 
 
 def reports(name: str):  # type: ignore[no-untyped-def]
-    inventory = snapshots.load(FIXTURES / f"{name}.json")["us-east-1"]
+    inventory = load_snapshot(FIXTURES / f"{name}.json")["us-east-1"]
     return [analyse_connection(inventory, "orders-db")]
 
 

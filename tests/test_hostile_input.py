@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.model.redact import redact_connection, redact_text
 
 from conftest import FIXTURES
@@ -30,7 +31,7 @@ def _load(tmp_path: Path, document: Any) -> None:
     path = tmp_path / "fuzz.json"
     path.write_text(json.dumps(document))
     try:
-        inventories = snapshots.load(path)
+        inventories = load_snapshot(path)
     except snapshots.SnapshotError as exc:
         assert str(exc).startswith(f"snapshot {path}: ")
         return

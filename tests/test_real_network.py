@@ -17,6 +17,7 @@ from moto import mock_aws
 
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.report.json_report import report_dict
 
 DATA = Path(__file__).parent / "data" / "real-networks" / "us-east-2"
@@ -62,7 +63,7 @@ def _snapshot(tmp_path: Path, *, dns_attributes: bool) -> Path:
 
 @pytest.fixture(scope="module")
 def inventory(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return snapshots.load(_snapshot(tmp_path_factory.mktemp("real"), dns_attributes=True))[REGION]
+    return load_snapshot(_snapshot(tmp_path_factory.mktemp("real"), dns_attributes=True))[REGION]
 
 
 def test_model_reads_the_real_answers(inventory) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +106,7 @@ def test_transit_gateway_vpc_has_no_route_to_aws(inventory) -> None:  # type: ig
 
 
 def test_unrecorded_dns_attributes_do_not_hide_a_definite_drop(tmp_path: Path) -> None:
-    inventory = snapshots.load(_snapshot(tmp_path, dns_attributes=False))[REGION]
+    inventory = load_snapshot(_snapshot(tmp_path, dns_attributes=False))[REGION]
 
     report = report_dict(analyse_connection(inventory, "public-vpc-db"))
 

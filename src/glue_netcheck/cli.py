@@ -1,29 +1,38 @@
-"""The command line. The only module that prints, writes files and chooses exit codes."""
+"""The command line: parse, select the input, analyse, render, write, pick the exit code.
+
+The only module that prints, writes files and chooses exit codes. Inputs come through
+collect/inputs.py, reports leave through report/__init__.py.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
+from typer._click import exceptions as click_errors  # typer 0.29 vendors click: its own classes
 
 from glue_netcheck import __version__
-from glue_netcheck.analyse.connection import ConnectionNotFound, analyse_connection
-from glue_netcheck.analyse.consumer import ConsumerNotFound, analyse_consumer
-from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
+from glue_netcheck.analyse.connection import analyse_connection
+from glue_netcheck.analyse.consumer import analyse_consumer
+from glue_netcheck.analyse.results import BatchReport, Report, Verdict, worst
 from glue_netcheck.checks import ALL, BY_ID
-from glue_netcheck.collect import permissions
-from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.collect import files, inputs, permissions
 from glue_netcheck.errors import AnalysisError
-from glue_netcheck.model.build import ModelError, build_inventory
-from glue_netcheck.model.glue import ConsumerKind, Inventory
-from glue_netcheck.report import dot, json_report, markdown, sarif, text
+from glue_netcheck.model.glue import ConsumerKind
+from glue_netcheck.report import Format, RenderOptions, render
+
+EXIT_OK = 0  # no predicted failure (pass or warn)
+EXIT_FAIL = 1  # at least one predicted failure
+EXIT_ERROR = 2  # could not analyse
+EXIT_UNKNOWN = 3  # inconclusive: a required path could not be decided
+EXIT_INTERRUPTED = 130
+EXIT_FOR_VERDICT: dict[Verdict, int] = {"pass": EXIT_OK, "warn": EXIT_OK, "fail": EXIT_FAIL, "unknown": EXIT_UNKNOWN}
 
 app = typer.Typer(
     name="glue-netcheck",
@@ -31,256 +40,42 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_FOR_VERDICT = {"pass": 0, "warn": 0, "fail": 1, "unknown": 3}
+
+def _output_path(value: Path | None) -> Path | None:
+    """`--output json` is a format name, not a file anybody wants: say so before any work."""
+    if value is not None and str(value) in {f.value for f in Format}:
+        raise typer.BadParameter(f"{value!s} is a format name; did you mean --format {value}?")
+    return value
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    sarif = "sarif"
-    dot = "dot"
+def _graph_path(value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in (".svg", ".png"):
+        raise typer.BadParameter(f"{value}: the file name must end in .svg or .png")
+    return value
 
 
 RegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region (default: the boto3 chain)")]
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="AWS profile (default: the boto3 chain)")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically)")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", callback=_output_path, help="Write the report to FILE (atomically; - is stdout)"),
+]
 SnapshotOpt = Annotated[
     Path | None, typer.Option("--snapshot", help="Analyse offline from a snapshot file (no AWS call)")
 ]
 GraphOpt = Annotated[
     Path | None,
-    typer.Option("--graph", help="Also draw the paths to FILE.svg or FILE.png (needs Graphviz's `dot`)"),
+    typer.Option(
+        "--graph", callback=_graph_path, help="Also draw the paths to FILE.svg or FILE.png (needs Graphviz's `dot`)"
+    ),
 ]
 ColorOpt = Annotated[
-    bool, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")
+    bool | None, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")
 ]
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"glue-netcheck: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def emit(content: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(content)
-        sys.stdout.flush()
-        return
-    try:
-        snapshots.write_atomic(output, content)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-
-
-def render(reports: Sequence[ConnectionReport], fmt: Format, color: bool | None, many: bool) -> str:
-    if fmt is Format.json:
-        return json_report.render_many(reports) if many else json_report.render(reports[0])
-    if fmt is Format.markdown:
-        return markdown.render(reports)
-    if fmt is Format.sarif:
-        return sarif.render(reports)
-    if fmt is Format.dot:
-        return dot.render(reports)
-    return text.render(reports, color=_use_color(color), width=_width())
-
-
-def _width() -> int:
-    """The terminal's width on a terminal (rich wraps every table to it), else 100 columns."""
-    return shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
-
-
-def draw(reports: Sequence[ConnectionReport], graph: Path | None) -> None:
-    """Render the DOT graph with Graphviz; a missing `dot` is a warning, not a failed analysis."""
-    if graph is None:
-        return
-    fmt = graph.suffix.lstrip(".").lower()
-    if fmt not in ("svg", "png"):
-        fail(f"--graph {graph}: the file name must end in .svg or .png")
-    binary = shutil.which("dot")
-    if binary is None:
-        typer.echo(
-            f"glue-netcheck: warning: --graph {graph} not drawn: Graphviz's `dot` is not on PATH "
-            "(install graphviz, or use --format dot / --format markdown)",
-            err=True,
-        )
-        return
-    try:
-        drawn = subprocess.run(
-            [binary, f"-T{fmt}"], input=dot.render(reports).encode(), capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        fail(f"--graph {graph}: Graphviz failed: {exc}")
-    if drawn.returncode != 0:
-        fail(f"--graph {graph}: Graphviz failed: {drawn.stderr.decode(errors='replace').strip()[:200]}")
-    snapshots.write_atomic_bytes(graph, drawn.stdout)
-
-
-def _use_color(color: bool | None) -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") if color is None else color
-
-
-def _build(region: str, raw: dict[str, Any]) -> Inventory:
-    try:
-        return build_inventory(region, raw)
-    except ModelError as exc:
-        raise AnalysisError(f"unexpected answer from AWS: {exc}") from None
-
-
-def worst_exit(reports: Sequence[ConnectionReport], warn_fails: bool = False) -> int:
-    """1 over 3 over 0; with --fail-on warn a warning verdict counts as a failure."""
-    codes = {1 if warn_fails and r.verdict == "warn" else EXIT_FOR_VERDICT[r.verdict] for r in reports}
-    return 1 if 1 in codes else 3 if 3 in codes else 0
-
-
-def _pick_region(
-    inventories: dict[str, Inventory],
-    region: str | None,
-    where: str,
-    wanted: Callable[[Inventory], bool] | None = None,
-) -> Inventory:
-    if region is not None:
-        if region not in inventories:
-            fail(f"{where} has no region {region} (it has {', '.join(sorted(inventories))})")
-        return inventories[region]
-    if len(inventories) == 1:
-        return next(iter(inventories.values()))
-    matching = [inv for inv in inventories.values() if wanted is None or wanted(inv)]
-    if len(matching) == 1:
-        return matching[0]
-    configured = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    if configured in inventories:
-        return inventories[configured]
-    fail(f"{where} covers several regions ({', '.join(sorted(inventories))}): pass --region")
-
-
-def _live_inventory(region: str | None, profile: str | None, name: str) -> Inventory:
-    from glue_netcheck.collect import aws  # boto3 is imported only when AWS is called
-
-    reader = aws.AwsReader(region=region, profile=profile)
-    return _build(reader.region, aws.collect_connection(reader, name))
-
-
-def _run(body: Callable[[], int]) -> None:
-    """Every command's error boundary: one stderr line and exit 2, never a traceback."""
-    try:
-        code = body()
-    except typer.Exit:
-        raise
-    except AnalysisError as exc:
-        fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        fail("interrupted", 130)
-    except Exception as exc:  # a bug must still not print a traceback at a user
-        fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
-    raise typer.Exit(code)
-
-
-@app.command()
-def connection(
-    name: Annotated[str, typer.Argument(help="Glue connection name")],
-    region: RegionOpt = None,
-    profile: ProfileOpt = None,
-    fmt: FormatOpt = Format.text,
-    output: OutputOpt = None,
-    snapshot: SnapshotOpt = None,
-    graph: GraphOpt = None,
-    color: ColorOpt = None,  # type: ignore[assignment]
-) -> None:
-    """Analyse one Glue connection: can its jobs and crawlers reach KMS, S3 and the rest?"""
-
-    def body() -> int:
-        if snapshot is not None:
-            inventories = snapshots.load(snapshot)
-            inventory = _pick_region(inventories, region, f"snapshot {snapshot}", lambda inv: name in inv.connections)
-        else:
-            inventory = _live_inventory(region, profile, name)
-        try:
-            report = analyse_connection(inventory, name)
-        except ConnectionNotFound:
-            known = ", ".join(sorted(inventory.connections)[:10]) or "none"
-            fail(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
-        emit(render([report], fmt, color, many=False), output)
-        draw([report], graph)
-        return EXIT_FOR_VERDICT[report.verdict]
-
-    _run(body)
-
-
-def render_consumer(result: ConsumerReport, fmt: Format, color: bool | None) -> str:
-    if fmt is Format.json:
-        return json_report.render_consumer(result)
-    if fmt is Format.markdown:
-        return markdown.render_consumer(result)
-    if fmt is Format.sarif:
-        return sarif.render_consumer(result)
-    if fmt is Format.dot:
-        return dot.render(result.connections)
-    return text.render_consumer(result, color=_use_color(color), width=_width())
-
-
-def _consumer_command(
-    kind: ConsumerKind,
-    name: str,
-    region: str | None,
-    profile: str | None,
-    fmt: Format,
-    output: Path | None,
-    snapshot: Path | None,
-    color: bool | None,
-) -> None:
-    def body() -> int:
-        if snapshot is not None:
-            inventories = snapshots.load(snapshot)
-            inventory = _pick_region(
-                inventories, region, f"snapshot {snapshot}", lambda inv: inv.consumer(kind, name) is not None
-            )
-        else:
-            from glue_netcheck.collect import aws
-
-            reader = aws.AwsReader(region=region, profile=profile)
-            inventory = _build(reader.region, aws.collect_consumer(reader, kind, name))
-        try:
-            result = analyse_consumer(inventory, kind, name)
-        except ConsumerNotFound:
-            fail(f"Glue {kind} {name!r} not found in {inventory.region}")
-        emit(render_consumer(result, fmt, color), output)
-        return EXIT_FOR_VERDICT[result.verdict]
-
-    _run(body)
-
-
-@app.command()
-def job(
-    name: Annotated[str, typer.Argument(help="Glue job name")],
-    region: RegionOpt = None,
-    profile: ProfileOpt = None,
-    fmt: FormatOpt = Format.text,
-    output: OutputOpt = None,
-    snapshot: SnapshotOpt = None,
-    color: ColorOpt = None,  # type: ignore[assignment]
-) -> None:
-    """Analyse one job: each of its connections, plus its security configuration and KMS keys."""
-    _consumer_command("job", name, region, profile, fmt, output, snapshot, color)
-
-
-@app.command()
-def crawler(
-    name: Annotated[str, typer.Argument(help="Glue crawler name")],
-    region: RegionOpt = None,
-    profile: ProfileOpt = None,
-    fmt: FormatOpt = Format.text,
-    output: OutputOpt = None,
-    snapshot: SnapshotOpt = None,
-    color: ColorOpt = None,  # type: ignore[assignment]
-) -> None:
-    """Analyse one crawler: each of its connections, plus its security configuration and KMS keys."""
-    _consumer_command("crawler", name, region, profile, fmt, output, snapshot, color)
-
-
 RegionsOpt = Annotated[list[str] | None, typer.Option("--region", help="AWS region; repeat for several")]
 ProfilesOpt = Annotated[list[str] | None, typer.Option("--profile", help="AWS profile; repeat for several accounts")]
 AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region enabled in the account")]
@@ -304,42 +99,132 @@ class FailOn(StrEnum):
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on predicted failures (fail) or on warnings too")]
 
 
-def _fleet_inventories(
-    regions: list[str] | None,
-    all_regions: bool,
-    profiles: list[str] | None,
-    role_arn: str | None,
-    accounts_file: Path | None,
-    organization: bool,
-) -> tuple[dict[str, Any], int]:
-    """Collect every (account, region) asked for, concurrently, with a progress bar on a terminal."""
-    from glue_netcheck.collect import aws, fleet
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    typer.echo(f"glue-netcheck: error: {message}", err=True)
+    raise typer.Exit(code)
 
-    profile_list: list[str | None] = list(profiles or []) or [None]
-    if all_regions:
-        region_list = fleet.all_regions(profile_list[0], regions[0] if regions else None)
+
+def warn(message: str) -> None:
+    typer.echo(f"glue-netcheck: warning: {message}", err=True)
+
+
+def _run(body: Callable[[], int]) -> None:
+    """Every command's error boundary: one stderr line and exit 2, never a traceback."""
+    try:
+        code = body()
+    except typer.Exit:
+        raise
+    except AnalysisError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug must still not print a traceback at a user
+        fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
+    raise typer.Exit(code)
+
+
+def _options(color: bool | None, locations: dict[str, tuple[str, int]] | None = None) -> RenderOptions:
+    tty = sys.stdout.isatty()
+    use_color = (tty and not os.environ.get("NO_COLOR")) if color is None else color
+    # On a terminal rich wraps every table to its width; elsewhere 100 columns.
+    width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+    return RenderOptions(color=bool(use_color), width=width, locations=locations or {})
+
+
+def deliver(report: Report, fmt: Format, out: Path | None, options: RenderOptions, graph: Path | None = None) -> None:
+    """Render, write the report, then draw the graph: the analysis is finished before any byte
+    is written, so a failed run leaves no file."""
+    files.write_output(out, render(report, fmt.value, options))
+    if graph is None:
+        return
+    from glue_netcheck.report import dot
+
+    try:
+        drawn = dot.image(render(report, "dot", options), graph.suffix.lstrip(".").lower())
+    except dot.DrawError as exc:
+        fail(f"--graph {graph}: {exc}")
+    if drawn is None:
+        warn(
+            f"--graph {graph} not drawn: Graphviz's `dot` is not on PATH "
+            "(install graphviz, or use --format dot / --format markdown)"
+        )
     else:
-        region_list = list(regions or []) or [aws.AwsReader(profile=profile_list[0]).region]
-    accounts: list[str] = []
-    if role_arn:
-        if accounts_file is not None:
-            try:
-                accounts = [line.strip() for line in accounts_file.read_text().splitlines() if line.strip()]
-            except OSError as exc:
-                fail(f"--accounts {accounts_file}: {exc.strerror or exc}")
-        elif organization:
-            accounts = fleet.accounts_from_organizations(profile_list[0])
-        else:
-            fail("--role-arn needs --accounts FILE or --organization")
-    targets = fleet.plan_targets(region_list, list(profiles or []), accounts, role_arn)
-    if not sys.stderr.isatty():
-        return fleet.collect(targets)
+        files.write_output(graph, drawn)
+
+
+def progress_bar(total: int) -> Callable[[], None]:
+    """A progress bar on stderr for fleet collection (only on a terminal)."""
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Collecting accounts and regions", total=len(targets))
-        return fleet.collect(targets, on_done=lambda _: progress.advance(task))
+    progress = Progress(console=Console(stderr=True), transient=True)
+    progress.start()
+    task = progress.add_task("Collecting accounts and regions", total=total)
+
+    def advance() -> None:
+        progress.advance(task)
+        if progress.finished:
+            progress.stop()
+
+    return advance
+
+
+@app.command()
+def connection(
+    name: Annotated[str, typer.Argument(help="Glue connection name")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+    graph: GraphOpt = None,
+    color: ColorOpt = None,
+) -> None:
+    """Analyse one Glue connection: can its jobs and crawlers reach KMS, S3 and the rest?"""
+
+    def body() -> int:
+        inventory = inputs.for_connection(inputs.Source(snapshot, region, profile), name)
+        report = analyse_connection(inventory, name)
+        deliver(report, fmt, output, _options(color), graph)
+        return EXIT_FOR_VERDICT[report.verdict]
+
+    _run(body)
+
+
+def _consumer_command(kind: ConsumerKind) -> None:
+    """`job` and `crawler`: one command each, the same code."""
+
+    def command(
+        name: Annotated[str, typer.Argument(help="Glue job or crawler name")],
+        region: RegionOpt = None,
+        profile: ProfileOpt = None,
+        fmt: FormatOpt = Format.text,
+        output: OutputOpt = None,
+        snapshot: SnapshotOpt = None,
+        color: ColorOpt = None,
+    ) -> None:
+        def body() -> int:
+            inventory = inputs.for_consumer(inputs.Source(snapshot, region, profile), kind, name)
+            result = analyse_consumer(inventory, kind, name)
+            deliver(result, fmt, output, _options(color))
+            return EXIT_FOR_VERDICT[result.verdict]
+
+        _run(body)
+
+    command.__doc__ = f"Analyse one {kind}: each of its connections, plus its security configuration and KMS keys."
+    app.command(kind)(command)
+
+
+_consumer_command("job")
+_consumer_command("crawler")
+
+
+def _fleet(
+    regions: list[str] | None, profiles: list[str] | None, every: bool, role: str | None, file: Path | None, org: bool
+) -> inputs.Fleet:
+    """scan's and snapshot's fleet options; a progress bar on a terminal."""
+    progress = progress_bar if sys.stderr.isatty() else None
+    return inputs.Fleet(tuple(regions or ()), tuple(profiles or ()), every, role, file, org, on_progress=progress)
 
 
 @app.command()
@@ -354,51 +239,50 @@ def scan(
     output: OutputOpt = None,
     snapshot: SnapshotOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
-    color: ColorOpt = None,  # type: ignore[assignment]
+    color: ColorOpt = None,
 ) -> None:
     """Analyse every connection in the regions and accounts (or in a snapshot); exit with the worst."""
 
     def body() -> int:
-        if snapshot is not None:
-            inventories = snapshots.load(snapshot)
-            wanted = set(regions or [])
-            unknown = wanted - {inv.region for inv in inventories.values()}
-            if unknown:
-                fail(f"snapshot {snapshot} has no region {', '.join(sorted(unknown))}")
-            selected = [inv for inv in inventories.values() if not wanted or inv.region in wanted]
-        else:
-            raw, _ = _fleet_inventories(regions, all_regions, profiles, role_arn, accounts, organization)
-            selected = [_build(data.get("region", key), data) for key, data in raw.items()]
-        ordered = sorted(selected, key=lambda inv: inv.region)  # deterministic, live or snapshot
-        reports = [analyse_connection(inv, name) for inv in ordered for name in sorted(inv.connections)]
-        if fmt is Format.text:
-            emit(text.render_summary(reports, color=_use_color(color), width=_width()), output)
-        else:
-            emit(render(reports, fmt, color, many=True), output)
-        return worst_exit(reports, fail_on is FailOn.warn)
+        fleet = _fleet(regions, profiles, all_regions, role_arn, accounts, organization)
+        selected = inputs.for_scan(snapshot, fleet)
+        reports = tuple(analyse_connection(inv, name) for inv in selected for name in sorted(inv.connections))
+        batch = BatchReport("scan", reports, source=str(snapshot) if snapshot else None)
+        deliver(batch, fmt, output, _options(color))
+        return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
 
     _run(body)
 
 
 @app.command("snapshot")
 def snapshot_command(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Snapshot file to write")],
+    output: Annotated[Path, typer.Option("--output", "-o", callback=_output_path, help="Snapshot file to write")],
     regions: RegionsOpt = None,
     profiles: ProfilesOpt = None,
     all_regions: AllRegionsOpt = False,
     role_arn: RoleArnOpt = None,
     accounts: AccountsOpt = None,
     organization: OrganizationOpt = False,
+    from_describe: Annotated[
+        Path | None,
+        typer.Option("--from-describe", help="Build the snapshot from raw Describe answers in DIR (no AWS call)"),
+    ] = None,
 ) -> None:
     """Collect, read-only, everything the analysis needs into one versioned JSON file."""
+    from glue_netcheck.collect import snapshot as snapshots
 
     def body() -> int:
-        raw, calls = _fleet_inventories(regions, all_regions, profiles, role_arn, accounts, organization)
-        document = snapshots.make(raw)
-        emit(snapshots.dumps(document), output)
-        count = sum(len(r["glue"]["Connections"]) for r in raw.values())
+        if from_describe is not None:
+            raw, notes = inputs.from_describe(from_describe, regions[0] if regions else None)
+            for note in notes:
+                warn(note)
+            calls = 0
+        else:
+            raw, calls = inputs.collect_fleet(_fleet(regions, profiles, all_regions, role_arn, accounts, organization))
+        files.write_output(output, snapshots.dumps(snapshots.make(raw)))
+        count = sum(len(r.get("glue", {}).get("Connections", [])) for r in raw.values())
         typer.echo(f"wrote {output}: {count} connection(s) in {', '.join(sorted(raw))}, {calls} API calls", err=True)
-        return 0
+        return EXIT_OK
 
     _run(body)
 
@@ -412,52 +296,25 @@ def plan_command(
     output: OutputOpt = None,
     snapshot: SnapshotOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
-    color: ColorOpt = None,  # type: ignore[assignment]
+    color: ColorOpt = None,
 ) -> None:
     """Pre-deployment: analyse the Glue connections in a Terraform plan, merged with what exists."""
 
     def body() -> int:
-        from glue_netcheck.collect import terraform
-
-        plan = terraform.load(plan_file)
-        if snapshot is not None:
-            inventories = snapshots.load(snapshot)
-            base_region = _pick_region(inventories, region, f"snapshot {snapshot}").region
-            raw_base = snapshots.raw_region(snapshot, base_region)
-        else:
-            raw_base, base_region = _live_base(plan, region, profile)
-        merged, names = terraform.apply(raw_base, plan, base_region)
-        try:
-            inventory = build_inventory(base_region, merged)
-        except ModelError as exc:
-            raise terraform.PlanError(f"{plan.source}: {exc}") from None
-        reports = [analyse_connection(inventory, name) for name in names if name in inventory.connections]
-        if fmt is Format.text:
-            emit(text.render_summary(reports, color=_use_color(color), width=_width()), output)
-        elif fmt is Format.json:
-            emit(json_report.render_many(reports, plan.addresses), output)
-        elif fmt is Format.sarif:
-            emit(sarif.render(reports, plan.addresses), output)
-        else:
-            emit(render(reports, fmt, color, many=True), output)
-        return worst_exit(reports, fail_on is FailOn.warn)
+        planned = inputs.for_plan(plan_file, inputs.Source(snapshot, region, profile))
+        reports = tuple(analyse_connection(planned.inventory, name) for name in planned.names)
+        batch = BatchReport("plan", reports, planned.addresses, planned.source)
+        deliver(batch, fmt, output, _options(color))
+        return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
 
     _run(body)
-
-
-def _live_base(plan: Any, region: str | None, profile: str | None) -> tuple[dict[str, Any], str]:
-    """The live account's side of a plan: Glue resources and the VPCs the plan builds on."""
-    from glue_netcheck.collect import aws, terraform
-
-    reader = aws.AwsReader(region=region, profile=profile)
-    raw = aws.collect_region(reader, terraform.existing_ids(plan, "subnet-"), terraform.existing_ids(plan, "vpc-"))
-    return raw, reader.region
 
 
 @app.command("iam-policy")
 def iam_policy(
     command: Annotated[
-        str | None, typer.Option("--command", help="Only what this command needs: " + ", ".join(permissions.BY_COMMAND))
+        str | None,
+        typer.Option("--command", help="Only what this command needs: " + ", ".join(permissions.BY_COMMAND)),
     ] = None,
 ) -> None:
     """Print the minimal read-only IAM policy glue-netcheck needs (all commands, or one)."""
@@ -483,7 +340,7 @@ def explain(check_id: Annotated[str, typer.Argument(help="A check id from `glue-
     typer.echo(f"# {check.id}: {check.title}\n\nseverity: {check.severity}\n\n{check.doc}")
 
 
-def version_callback(value: bool) -> None:
+def _version(value: bool) -> None:
     if value:
         typer.echo(f"glue-netcheck {__version__}")
         raise typer.Exit()
@@ -492,11 +349,24 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version")
     ] = False,
 ) -> None:
     """glue-netcheck: static reachability checks for AWS Glue connections."""
 
 
 def main() -> None:
-    app()
+    """Usage errors are one line like every other error (click would print a usage block)."""
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        code = EXIT_OK
+    except click_errors.UsageError as exc:
+        path = exc.ctx.command_path if exc.ctx else "glue-netcheck"
+        typer.echo(f"glue-netcheck: error: {exc.format_message()} (see {path} --help)", err=True)
+        code = EXIT_ERROR
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("glue-netcheck: error: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    raise SystemExit(code if isinstance(code, int) else EXIT_OK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,3 +47,9 @@ class BatchReport:
 
 
 Report = ConnectionReport | ConsumerReport | BatchReport
+
+
+def worst(verdicts: Iterable[Verdict], warn_fails: bool = False) -> Verdict:
+    """fail over unknown over warn over pass; with `warn_fails` (--fail-on warn) a warning fails."""
+    seen = {"fail" if warn_fails and v == "warn" else v for v in verdicts}
+    return next((v for v in ("fail", "unknown", "warn") if v in seen), "pass")

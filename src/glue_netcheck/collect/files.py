@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -47,3 +49,26 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class OutputError(AnalysisError):
+    pass
+
+
+def write_output(path: Path | None, data: str | bytes) -> None:
+    """A report to stdout (`None` or `-`), to a device or FIFO as it is (never replaced: as root
+    a rename over /dev/null would turn it into a regular file), or atomically to a file."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path is None or str(path) == "-":
+            sys.stdout.buffer.write(raw)
+            sys.stdout.flush()
+        elif path.exists() and not stat.S_ISREG(path.stat().st_mode):
+            if path.is_dir():
+                raise OutputError(f"cannot write {path}: it is a directory")
+            with path.open("wb") as handle:
+                handle.write(raw)
+        else:
+            write_atomic_bytes(path, raw)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -16,8 +16,6 @@ from typing import Any
 from glue_netcheck import __version__
 from glue_netcheck.collect.files import read_json, write_atomic, write_atomic_bytes
 from glue_netcheck.errors import AnalysisError
-from glue_netcheck.model.build import ModelError, build_inventory
-from glue_netcheck.model.glue import Inventory
 from glue_netcheck.model.redact import redact_connection
 
 FORMAT = "glue-netcheck-snapshot"
@@ -48,8 +46,9 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=1, sort_keys=True, default=str) + "\n"
 
 
-def load(path: Path) -> dict[str, Inventory]:
-    """Read a snapshot and build one inventory per region, or raise SnapshotError."""
+def load_raw(path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Read and validate a snapshot: {key: (region, raw answers)}, or raise SnapshotError.
+    Multi-account snapshots key regions as "account/region" and say the region inside."""
     where = f"snapshot {path}"
     document = read_json(path, where, SnapshotError)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -62,28 +61,15 @@ def load(path: Path) -> dict[str, Inventory]:
     regions = document.get("regions")
     if not isinstance(regions, dict) or not regions:
         raise SnapshotError(f'{where}: "regions" must be a non-empty object')
-    inventories: dict[str, Inventory] = {}
-    for region, raw in regions.items():
+    loaded: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, raw in regions.items():
         if not isinstance(raw, dict):
-            raise SnapshotError(f"{where}: region {region!r:.40} must be an object")
-        # Multi-account snapshots key regions as "account/region" and say the region inside.
-        name = raw.get("region", region)
+            raise SnapshotError(f"{where}: region {key!r:.40} must be an object")
+        name = raw.get("region", key)
         if not isinstance(name, str):
-            raise SnapshotError(f'{where}: region {region!r:.40} has a non-string "region"')
-        try:
-            inventories[str(region)] = build_inventory(name, raw)
-        except (ModelError, RecursionError) as exc:
-            raise SnapshotError(f"{where}: {exc}") from None
-    return inventories
+            raise SnapshotError(f'{where}: region {key!r:.40} has a non-string "region"')
+        loaded[str(key)] = (name, raw)
+    return loaded
 
 
-__all__ = ["SnapshotError", "dumps", "load", "make", "raw_region", "write_atomic", "write_atomic_bytes"]
-
-
-def raw_region(path: Path, region: str) -> dict[str, Any]:
-    """One region's raw answers from a snapshot already validated by `load`."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    for key, raw in document["regions"].items():
-        if raw.get("region", key) == region:
-            return dict(raw)
-    raise SnapshotError(f"snapshot {path}: no region {region}")
+__all__ = ["SnapshotError", "dumps", "load_raw", "make", "write_atomic", "write_atomic_bytes"]

@@ -1,1 +1,110 @@
-"""Renderers: each takes reports and returns a string. None of them prints or writes files."""
+"""The one output seam: a report value in, a string out. None of the renderers prints or
+writes files; `render` is the only place that picks one by format.
+
+Each format is one entry of `RENDERERS`, a function of (report, options) that handles the
+three report kinds: one connection, one job or crawler, and a batch (`scan`, `plan`).
+Renderer modules are imported on first use, so a text run never loads networkx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    width: int = 100
+    # Terraform address -> (file relative to --source-dir, start line), for `plan`.
+    locations: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    # The snapshot file a connection or job report was analysed from (SARIF locations); None live.
+    source: str | None = None
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+
+def connections_of(report: Report) -> tuple[ConnectionReport, ...]:
+    """Every connection report inside a report, in order."""
+    if isinstance(report, ConnectionReport):
+        return (report,)
+    if isinstance(report, ConsumerReport):
+        return report.connections
+    return report.results
+
+
+def _text(report: Report, options: RenderOptions) -> str:
+    from glue_netcheck.report import text
+
+    if isinstance(report, ConsumerReport):
+        return text.render_consumer(report, color=options.color, width=options.width)
+    if isinstance(report, BatchReport):
+        summary = text.render_summary(report.results, color=options.color, width=options.width)
+        if report.kind == "scan" or not report.results:
+            return summary
+        # A plan is read before one deployment: every connection's whole story, then the table.
+        return text.render(report.results, color=options.color, width=options.width) + "\n" + summary
+    return text.render([report], color=options.color, width=options.width)
+
+
+def _json(report: Report, options: RenderOptions) -> str:
+    from glue_netcheck.report import json_report
+
+    if isinstance(report, ConsumerReport):
+        return json_report.render_consumer(report)
+    if isinstance(report, BatchReport):
+        return json_report.render_many(report.results, report.addresses)
+    return json_report.render(report)
+
+
+def _markdown(report: Report, options: RenderOptions) -> str:
+    from glue_netcheck.report import markdown
+
+    if isinstance(report, ConsumerReport):
+        return markdown.render_consumer(report)
+    return markdown.render(connections_of(report))
+
+
+def _sarif(report: Report, options: RenderOptions) -> str:
+    from glue_netcheck.report import sarif
+
+    return sarif.render_report(report, options)
+
+
+def _dot(report: Report, options: RenderOptions) -> str:
+    from glue_netcheck.report import dot
+
+    return dot.render(connections_of(report))
+
+
+def _html(report: Report, options: RenderOptions) -> str:
+    from glue_netcheck.report import html
+
+    return html.render(report, options)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    dot = "dot"
+    html = "html"
+
+
+RENDERERS: dict[str, Renderer] = {
+    "text": _text,
+    "json": _json,
+    "markdown": _markdown,
+    "sarif": _sarif,
+    "dot": _dot,
+    "html": _html,
+}
+
+
+def render(report: Report, fmt: str, options: RenderOptions | None = None) -> str:
+    return RENDERERS[fmt](report, options or RenderOptions())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Sequence
 
 from glue_netcheck.analyse.results import ConnectionReport
@@ -37,3 +39,24 @@ def render(reports: Sequence[ConnectionReport]) -> str:
             lines.append("  }")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+class DrawError(Exception):
+    pass
+
+
+def image(source: str, fmt: str) -> bytes | None:
+    """The DOT source drawn by Graphviz as `fmt` (svg or png); None when `dot` is not installed
+    (a missing tool is a warning, not a failed analysis)."""
+    binary = shutil.which("dot")
+    if binary is None:
+        return None
+    try:
+        drawn = subprocess.run(
+            [binary, f"-T{fmt}"], input=source.encode(), capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DrawError(f"Graphviz failed: {exc}") from None
+    if drawn.returncode != 0:
+        raise DrawError(f"Graphviz failed: {drawn.stderr.decode(errors='replace').strip()[:200]}")
+    return drawn.stdout

@@ -1,0 +1,215 @@
+"""The one input seam: live account, snapshot file, Terraform plan or raw Describe dumps all
+end here as built inventories, and this is the only place that builds them.
+
+Commands say what they look for (a connection, a job, every connection of some regions); the
+source the user picked (`--snapshot`, a plan, or AWS through the boto3 chain) decides how it
+is read. boto3 is imported only when AWS is really called.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glue_netcheck.collect import snapshot as snapshots
+from glue_netcheck.errors import AnalysisError
+from glue_netcheck.model.build import ModelError, build_inventory
+from glue_netcheck.model.glue import ConsumerKind, Inventory
+
+
+class InputError(AnalysisError):
+    pass
+
+
+def build(region: str, raw: Mapping[str, Any], where: str, error: type[AnalysisError] = InputError) -> Inventory:
+    """Raw AWS answers (live, snapshot, merged plan) -> the model; a bad value is one line."""
+    try:
+        return build_inventory(region, raw)
+    except (ModelError, RecursionError) as exc:
+        raise error(f"{where}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the user asked us to read: a snapshot file, or the live account."""
+
+    snapshot: Path | None = None
+    region: str | None = None
+    profile: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"snapshot {self.snapshot}" if self.snapshot else "AWS"
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """`scan`/`snapshot`: which accounts and regions to collect live."""
+
+    regions: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    all_regions: bool = False
+    role_arn: str | None = None
+    accounts_file: Path | None = None  # account ids, one per line, for role_arn
+    organization: bool = False
+    on_progress: Callable[[int], Callable[[], None]] | None = field(default=None, compare=False)
+
+
+def load_snapshot(path: Path) -> dict[str, Inventory]:
+    """Every region of a snapshot, keyed as in the file (`region` or `account/region`)."""
+    where = f"snapshot {path}"
+    raw_regions = snapshots.load_raw(path)
+    return {key: build(region, raw, where, snapshots.SnapshotError) for key, (region, raw) in raw_regions.items()}
+
+
+def pick_region(
+    inventories: Mapping[str, Inventory],
+    region: str | None,
+    where: str,
+    wanted: Callable[[Inventory], bool] | None = None,
+) -> Inventory:
+    """One region of a multi-region input: the one asked for, the only one, the only one
+    holding what the command looks for, or the configured default region."""
+    if region is not None:
+        match = [inv for key, inv in inventories.items() if region in (key, inv.region)]
+        if not match:
+            raise InputError(f"{where} has no region {region} (it has {', '.join(sorted(inventories))})")
+        return match[0]
+    if len(inventories) == 1:
+        return next(iter(inventories.values()))
+    matching = [inv for inv in inventories.values() if wanted is None or wanted(inv)]
+    if len(matching) == 1:
+        return matching[0]
+    configured = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if configured is not None and configured in inventories:
+        return inventories[configured]
+    raise InputError(f"{where} covers several regions ({', '.join(sorted(inventories))}): pass --region")
+
+
+def for_connection(source: Source, name: str) -> Inventory:
+    if source.snapshot is not None:
+        inventories = load_snapshot(source.snapshot)
+        return pick_region(inventories, source.region, source.where, lambda inv: name in inv.connections)
+    from glue_netcheck.collect import aws
+
+    reader = aws.AwsReader(region=source.region, profile=source.profile)
+    return build(reader.region, aws.collect_connection(reader, name), "unexpected answer from AWS")
+
+
+def for_consumer(source: Source, kind: ConsumerKind, name: str) -> Inventory:
+    if source.snapshot is not None:
+        inventories = load_snapshot(source.snapshot)
+        return pick_region(inventories, source.region, source.where, lambda inv: inv.consumer(kind, name) is not None)
+    from glue_netcheck.collect import aws
+
+    reader = aws.AwsReader(region=source.region, profile=source.profile)
+    return build(reader.region, aws.collect_consumer(reader, kind, name), "unexpected answer from AWS")
+
+
+def for_scan(snapshot: Path | None, fleet: Fleet) -> list[Inventory]:
+    """Every region asked for, sorted by region so live and snapshot runs print alike."""
+    if snapshot is not None:
+        inventories = load_snapshot(snapshot)
+        wanted = set(fleet.regions)
+        unknown = wanted - {inv.region for inv in inventories.values()}
+        if unknown:
+            raise InputError(f"snapshot {snapshot} has no region {', '.join(sorted(unknown))}")
+        selected = [inv for inv in inventories.values() if not wanted or inv.region in wanted]
+    else:
+        raw, _ = collect_fleet(fleet)
+        selected = [build(data.get("region", key), data, "unexpected answer from AWS") for key, data in raw.items()]
+    return sorted(selected, key=lambda inv: inv.region)
+
+
+def collect_fleet(fleet: Fleet) -> tuple[dict[str, Any], int]:
+    """Raw answers of every (account, region) asked for, collected concurrently; API calls made."""
+    from glue_netcheck.collect import aws
+    from glue_netcheck.collect import fleet as fleets
+
+    profiles: list[str | None] = list(fleet.profiles) or [None]
+    if fleet.all_regions:
+        regions = fleets.all_regions(profiles[0], fleet.regions[0] if fleet.regions else None)
+    else:
+        regions = list(fleet.regions) or [aws.AwsReader(profile=profiles[0]).region]
+    accounts: list[str] = []
+    if fleet.role_arn and fleet.accounts_file is not None:
+        try:
+            text = fleet.accounts_file.read_text()
+        except OSError as exc:
+            raise InputError(f"--accounts {fleet.accounts_file}: {exc.strerror or exc}") from None
+        accounts = [line.strip() for line in text.splitlines() if line.strip()]
+    elif fleet.role_arn:
+        if not fleet.organization:
+            raise InputError("--role-arn needs --accounts FILE or --organization")
+        accounts = fleets.accounts_from_organizations(profiles[0])
+    targets = fleets.plan_targets(regions, list(fleet.profiles), accounts, fleet.role_arn)
+    if fleet.on_progress is None:
+        return fleets.collect(targets)
+    advance = fleet.on_progress(len(targets))
+    return fleets.collect(targets, on_done=lambda _: advance())
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    inventory: Inventory
+    names: tuple[str, ...]  # the connections the plan creates or whose network it changes
+    addresses: Mapping[str, str]  # resource id -> Terraform address
+    source: str
+
+
+def for_plan(plan_file: Path, source: Source) -> PlanInput:
+    """A plan merged with what exists: the snapshot's region, or the live account's VPCs the
+    plan builds on."""
+    from glue_netcheck.collect import terraform
+
+    plan = terraform.load(plan_file)
+    if source.snapshot is not None:
+        raw_regions = snapshots.load_raw(source.snapshot)
+        inventories = {
+            key: build(region, raw, source.where, snapshots.SnapshotError) for key, (region, raw) in raw_regions.items()
+        }
+        base_region = pick_region(inventories, source.region, source.where).region
+        raw_base = next(dict(raw) for region, raw in raw_regions.values() if region == base_region)
+    else:
+        from glue_netcheck.collect import aws
+
+        reader = aws.AwsReader(region=source.region, profile=source.profile)
+        raw_base = aws.collect_region(
+            reader, terraform.existing_ids(plan, "subnet-"), terraform.existing_ids(plan, "vpc-")
+        )
+        base_region = reader.region
+    merged, names = terraform.apply(raw_base, plan, base_region)
+    inventory = build(base_region, merged, plan.source)
+    return PlanInput(inventory, tuple(n for n in names if n in inventory.connections), plan.addresses, plan.source)
+
+
+def from_describe(directory: Path, region: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Raw Describe dumps -> raw regions for a snapshot, checked by building each region once
+    (so a dump the model cannot read fails here, not in the next command), and notes of what
+    the dumps do not say."""
+    from glue_netcheck.collect import describe
+
+    raw, notes = describe.load_describe_dir(directory, region)
+    for key, data in raw.items():
+        build(data.get("region", key), data, f"{directory}")
+    return raw, notes
+
+
+__all__: Sequence[str] = (
+    "Fleet",
+    "InputError",
+    "PlanInput",
+    "Source",
+    "build",
+    "collect_fleet",
+    "for_connection",
+    "for_consumer",
+    "for_plan",
+    "for_scan",
+    "from_describe",
+    "load_snapshot",
+    "pick_region",
+)
