@@ -10,6 +10,7 @@ from glue_netcheck.checks import REGISTRY, Check, Context
 from glue_netcheck.checks.base import C, Issue
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.checks.predict import consumer_needs_kms, predicted_failures
+from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model import targets
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
@@ -21,8 +22,8 @@ from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
 
 
-class ConnectionNotFound(LookupError):
-    pass
+class ConnectionNotFound(AnalysisError):
+    """The connection is not in the inventory: exit 2, naming the ones that are."""
 
 
 def required_services(inventory: Inventory, conn: GlueConnection, consumers: tuple[Consumer, ...]) -> dict[str, bool]:
@@ -69,7 +70,8 @@ def connection_context(inventory: Inventory, name: str, consumers: tuple[Consume
     `consumers`: whose needs decide the predictions (default: every job and crawler using it)."""
     conn = inventory.connections.get(name)
     if conn is None:
-        raise ConnectionNotFound(name)
+        known = ", ".join(sorted(inventory.connections)[:10]) or "none"
+        raise ConnectionNotFound(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
     consumers = inventory.consumers_of(name) if consumers is None else consumers
     vpc, subnet, groups = placement(inventory, conn)
     ctx = Context(

@@ -8,17 +8,18 @@ from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport, Verd
 from glue_netcheck.checks import CONSUMER_REGISTRY, ConsumerContext
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.checks.predict import predicted_failures
+from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.glue import ConsumerKind, Inventory
 
 
-class ConsumerNotFound(LookupError):
+class ConsumerNotFound(AnalysisError):
     pass
 
 
 def analyse_consumer(inventory: Inventory, kind: ConsumerKind, name: str) -> ConsumerReport:
     consumer = inventory.consumer(kind, name)
     if consumer is None:
-        raise ConsumerNotFound(f"{kind} {name}")
+        raise ConsumerNotFound(f"Glue {kind} {name!r} not found in {inventory.region}")
     present = [c for c in consumer.connections if c in inventory.connections]
     contexts = tuple(connection_context(inventory, c, (consumer,)) for c in present)
     ctx = ConsumerContext(
