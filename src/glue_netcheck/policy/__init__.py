@@ -1,1 +1,3 @@
-"""One IAM-style policy evaluator: key policies now, endpoint and role policies next."""
+"""One IAM-style policy evaluator (document, request, match, conditions, evaluate) and what
+reads through it: KMS key policies (key_policy), VPC endpoint policies (endpoint) and the
+role's identity policies with its permissions boundary (role)."""
