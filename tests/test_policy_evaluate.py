@@ -351,3 +351,38 @@ def test_url_encoded_role_policy_as_iam_returns_it() -> None:
 def test_documents_aws_would_refuse(document: str) -> None:
     with pytest.raises(PolicyError):
         parse_policy(document)
+
+
+def test_undecided_deny_without_any_allow_is_still_denied() -> None:
+    deny = {**ONE_ORGANIZATION["Statement"][0], "Effect": "Deny", "Sid": "OrgOnly"}
+    decision = decide({"Statement": [deny]}, s3("s3:GetObject", "arn:aws:s3:::b/k"))
+    assert (decision.outcome, decision.explicit, decision.statement) == ("denied", False, None)
+
+
+def test_policy_variables_are_not_guessed() -> None:
+    # A Deny everywhere but the caller's own folder: ${aws:username} is not known here.
+    policy = {
+        "Statement": [
+            DEFAULT["Statement"][0],
+            {
+                "Sid": "OwnFolder",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "NotResource": "arn:aws:s3:::b/home/${aws:username}/*",
+            },
+        ]
+    }
+    assert decide(policy, s3("s3:GetObject", "arn:aws:s3:::b/home/x/k")).outcome == "undecided"
+    in_condition = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": "*",
+                "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/${aws:PrincipalTag/team}"}},
+            }
+        ]
+    }
+    assert decide(in_condition, s3("s3:GetObject", "arn:aws:s3:::b/k")).outcome == "undecided"

@@ -80,6 +80,8 @@ def _one(condition: Condition, request: Request) -> Outcome:
         return Outcome(None, f"the condition operator {condition.operator} is not evaluated")
     if condition.key.lower() not in KNOWN_KEYS:
         return Outcome(None, f"the condition key {condition.key} is not evaluated")
+    if any("${" in v for v in condition.values):
+        return Outcome(None, f"the condition on {condition.key} uses a policy variable")
     values = request.value(condition.key)
     if values is None:
         return Outcome(None, f"the request's {condition.key} is not known")

@@ -73,6 +73,9 @@ def evaluate(policies: Policy | Iterable[Policy], request: Request, kind: Policy
         return Decision(
             "denied", request, denied.label, _refusal(request, f"with an explicit deny in {_IN[kind]}"), True
         )
+    if not allows:
+        # Whether or not an undecided Deny applies, nothing allows: denied either way.
+        return Decision("denied", request, None, _refusal(request, f"because {_NO[kind]} the {request.action} action"))
     if denies:
         statement, applies = denies[0]
         return Decision(
@@ -88,15 +91,10 @@ def evaluate(policies: Policy | Iterable[Policy], request: Request, kind: Policy
         target = f" on {request.resource}" if request.resource else ""
         reason = f"{statement.label} allows {request.action}{target}"
         return Decision("allowed", request, statement.label, reason, delegated=not certain)
-    if allows:
-        statement, applies = allows[0]
-        return Decision(
-            "undecided",
-            request,
-            statement.label,
-            f"only {statement.label} could allow {request.action}, and {applies.why}",
-        )
-    return Decision("denied", request, None, _refusal(request, f"because {_NO[kind]} the {request.action} action"))
+    statement, applies = allows[0]
+    return Decision(
+        "undecided", request, statement.label, f"only {statement.label} could allow {request.action}, and {applies.why}"
+    )
 
 
 def evaluate_all(policies: Sequence[Policy], requests: Iterable[Request], kind: PolicyKind) -> list[Decision]:
@@ -136,6 +134,9 @@ def _applies(statement: Statement, request: Request) -> _Applies:
                 return _Applies(False)
         else:
             unknown = unknown or "the resource is not known"
+    elif any("${" in p for p in statement.resources):
+        # A policy variable (${aws:username}…) is filled from the request: not known here.
+        unknown = unknown or "its Resource holds a policy variable"
     else:
         resource = any(arn_matches(p, request.resource) for p in statement.resources)
         if resource == statement.resource_negated:
