@@ -50,13 +50,17 @@ def endpoint_decisions(policy_document: PolicyInput | None, requests: Sequence[R
 
 
 @dataclass(frozen=True, slots=True)
-class S3Use:
-    """One S3 request the job makes, and why: `purpose` names the setting it comes from
-    ("script", "--TempDir", "connection db JDBC_DRIVER_JAR_URI", "Glue Studio transforms"…)."""
+class EndpointUse:
+    """One request the job makes through an endpoint, and why: `purpose` names the setting it
+    comes from ("script", "--TempDir", "connection db JDBC_DRIVER_JAR_URI", "Glue Studio
+    transforms", "connection db SECRET_ID"…)."""
 
     purpose: str
-    location: str  # as configured, s3://bucket/key
+    location: str  # as configured: s3://bucket/key, a key or secret reference, a log group
     request: Request
+
+
+S3Use = EndpointUse
 
 
 def glue_s3_uses(
@@ -69,7 +73,7 @@ def glue_s3_uses(
     vpc_id: str | None = None,
     bucket_accounts: Mapping[str, str] | None = None,
     partition: str = "aws",
-) -> list[S3Use]:
+) -> list[EndpointUse]:
     """The S3 requests of a job (`arguments`: Consumer.arguments, its DefaultArguments;
     `script_location`: Command.ScriptLocation) and of its `connections`, made as `principal`
     (the role's ARN; None: unknown) through endpoint `endpoint_id` in `vpc_id` (None: unknown,
@@ -84,7 +88,7 @@ def glue_s3_uses(
     if vpc_id:
         context["aws:SourceVpc"] = (vpc_id,)
     owners = dict(bucket_accounts or {})
-    uses: list[S3Use] = []
+    uses: list[EndpointUse] = []
 
     def add(
         purpose: str, location: str, action: str, key: str | None, extra: Mapping[str, tuple[str, ...]] = {}
@@ -95,7 +99,7 @@ def glue_s3_uses(
         keys = {**context, **extra, **({"aws:ResourceAccount": (owner,)} if owner else {})}
         resource = f"arn:{partition}:s3:::{bucket}" + ("" if key is None else f"/{key}")
         request = Request(action, resource, principal=principal, context=keys)
-        use = S3Use("Glue Studio transforms" if studio else purpose, location, request)
+        use = EndpointUse("Glue Studio transforms" if studio else purpose, location, request)
         if use not in uses:
             uses.append(use)
 
