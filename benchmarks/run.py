@@ -1,123 +1,335 @@
-"""Benchmarks: API calls per analysis (against moto) and a large offline scan.
+"""Benchmarks (issue 17): scan cost against reading the data, scaling, live waves, start-up.
 
-    python benchmarks/run.py                    # 50 VPCs, 10,000 connections
-    python benchmarks/run.py --connections 2000 # quicker
+    python benchmarks/run.py                 # everything but the 100k-connection point
+    python benchmarks/run.py --full          # also 100,000 connections (minutes, GiBs)
+    python benchmarks/run.py --markdown      # the table as Markdown, for the README
+    git archive HEAD | tar -x -C /tmp/head && python benchmarks/run.py --source /tmp/head
+                                             # a committed tree, not one being edited
 
-Prints one table; nothing here is a pass/fail test (the API-call bounds are asserted in
-tests/test_collector.py).
+What it prints (nothing here is a pass/fail test; the API-call bounds are asserted in
+tests/test_collector.py):
+- `scan --snapshot` of the 10,000-connection / 50-VPC snapshot against a bare `json.load` of
+  the same file, both measured in this run, min and median of --repeat runs, and the ratio;
+- wall time and peak RSS (of the scan process alone, from wait4) at 1k/10k(/100k)
+  connections over 50 VPCs and at 10/50/250 VPCs with 10k connections;
+- one live `connection` against a moto server whose every request is delayed by --delay
+  seconds in this process: the call count, and the sequential waves = extra time / delay
+  (calls made concurrently overlap their delays, so waves < calls when the collector overlaps);
+- start-up: `glue-netcheck --help`, and `connection --snapshot` of a small fixture.
+
+The machine is shared: wall times vary run to run; the min is the least disturbed figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+ROOT = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(ROOT / "tests"))
+
+Row = tuple[str, str]
 
 
-def api_calls() -> list[tuple[str, str]]:
-    import boto3
-    from moto import mock_aws
-
-    from glue_netcheck.collect import aws
-
-    from scenarios import REGION, SCENARIOS, Clients, fleet_vpc
-
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    rows = []
-    for name in ("healthy-nat", "custom-dns-servers", "missing-subnet"):
-        with mock_aws():
-            clients = Clients(*(boto3.client(s, region_name=REGION) for s in ("ec2", "glue", "kms")))
-            SCENARIOS[name](clients)
-            reader = aws.AwsReader(region=REGION)
-            aws.collect_connection(reader, "orders-db")
-            rows.append((f"connection ({name})", f"{sum(reader.calls.values())} calls (bound 25)"))
-    for vpcs, per_vpc in ((1, 20), (5, 20)):
-        with mock_aws():
-            clients = Clients(*(boto3.client(s, region_name=REGION) for s in ("ec2", "glue", "kms")))
-            for v in range(vpcs):
-                fleet_vpc(clients, per_vpc, f"c-{v}")
-            reader = aws.AwsReader(region=REGION)
-            aws.collect_region(reader)
-            total = sum(reader.calls.values())
-            rows.append(
-                (f"scan, {vpcs * per_vpc} connections in {vpcs} VPC(s)", f"{total} calls (bound {5 + 15 * vpcs})")
-            )
-    return rows
-
-
-def large_scan(vpcs: int, connections: int) -> list[tuple[str, str]]:
-    snapshot = HERE / "out" / f"large-{vpcs}x{connections}.json"
-    if not snapshot.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate.py"),
-                "--vpcs",
-                str(vpcs),
-                "--connections",
-                str(connections),
-                "--output",
-                str(snapshot),
-            ],
-            check=True,
-        )
-    output = HERE / "out" / "scan.json"
+def cli() -> list[str]:
+    if os.environ.get("PYTHONPATH"):  # --source: the package of that tree, not the installed one
+        return [sys.executable, "-m", "glue_netcheck"]
     script = Path(sys.executable).parent / "glue-netcheck"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "glue_netcheck"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "glue_netcheck"]
+
+
+def run_measured(
+    command: list[str], env: dict[str, str] | None = None, limit_gib: float = 0
+) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MiB of this one child (wait4, not the cumulative
+    RUSAGE_CHILDREN), and its exit code. `limit_gib` caps its address space: on a shared
+    machine a runaway scan fails instead of taking everyone's memory."""
+
+    def cap() -> None:
+        if limit_gib:
+            size = int(limit_gib * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     started = time.perf_counter()
-    proc = subprocess.run(
-        [*command, "scan", "--snapshot", str(snapshot), "--format", "json", "--output", str(output)],
-        capture_output=True,
-        text=True,
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, preexec_fn=cap if limit_gib else None
     )
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode not in (0, 1, 3):
-        raise SystemExit(f"scan failed: {proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+        tail = stderr.strip().splitlines()[-1:] or ["(no stderr)"]
+        print(f"  ! {' '.join(command[-6:])}: exit {proc.returncode}: {tail[0][:200]}", file=sys.stderr)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def spread(values: Iterable[float], unit: str = "s", digits: int = 2) -> str:
+    ordered = sorted(values)
+    return f"min {ordered[0]:.{digits}f} / median {statistics.median(ordered):.{digits}f} {unit} (n={len(ordered)})"
+
+
+# --- offline scan -----------------------------------------------------------------------------
+
+
+def snapshot_for(vpcs: int, connections: int) -> Path:
+    path = OUT / f"large-{vpcs}x{connections}.json"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        sizes = ["--vpcs", str(vpcs), "--connections", str(connections)]
+        subprocess.run([sys.executable, str(HERE / "generate.py"), *sizes, "--output", str(path)], check=True)
+    return path
+
+
+def scan_command(snapshot: Path) -> list[str]:
+    return [*cli(), "scan", "--snapshot", str(snapshot), "--format", "json", "--output", str(OUT / "scan.json")]
+
+
+def json_load_seconds(snapshot: Path) -> float:
+    started = time.perf_counter()
+    with snapshot.open("rb") as handle:
+        json.load(handle)
+    return time.perf_counter() - started
+
+
+def ratio(repeat: int, limit_gib: float) -> list[Row]:
+    """Scan and json.load of the same file, interleaved so both see the same machine load."""
+    snapshot = snapshot_for(50, 10_000)
+    loads, scans, peaks = [], [], []
+    for _ in range(repeat):
+        loads.append(json_load_seconds(snapshot))
+        wall, peak, _ = run_measured(scan_command(snapshot), limit_gib=limit_gib)
+        scans.append(wall)
+        peaks.append(peak)
     return [
-        (f"scan --snapshot, {connections} connections, {vpcs} VPCs", f"{elapsed:.1f} s wall"),
-        ("  peak memory (max RSS)", f"{peak:.0f} MiB"),
+        (f"json.load of the 10k/50-VPC snapshot ({snapshot.stat().st_size / 2**20:.1f} MiB)", spread(loads, digits=3)),
+        ("scan --snapshot of the same file", spread(scans)),
         (
-            "  snapshot / report size",
-            f"{snapshot.stat().st_size / 2**20:.1f} MiB / {output.stat().st_size / 2**20:.1f} MiB",
+            "  ratio scan / json.load",
+            f"min {min(scans) / min(loads):.0f}x / median {statistics.median(scans) / statistics.median(loads):.0f}x",
         ),
+        ("  peak RSS of the scan", spread(peaks, "MiB", 0)),
     ]
 
 
-def machine() -> str:
-    cpu = (
-        next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            platform.processor(),
+def scaling(points: list[tuple[int, int]], repeat: int, limit_gib: float) -> list[Row]:
+    rows = []
+    for vpcs, connections in points:
+        snapshot = snapshot_for(vpcs, connections)
+        walls, peaks, codes = [], [], set()
+        for _ in range(repeat):
+            wall, peak, code = run_measured(scan_command(snapshot), limit_gib=limit_gib)
+            walls.append(wall)
+            peaks.append(peak)
+            codes.add(code)
+        failed = (
+            "" if codes <= {0, 1, 3} else f"  FAILED (exit {sorted(codes)}; address space capped at {limit_gib} GiB)"
         )
-        if Path("/proc/cpuinfo").exists()
-        else platform.processor()
+        rows.append(
+            (
+                f"scan, {connections:,} connections, {vpcs} VPCs",
+                f"{spread(walls)}, peak RSS {max(peaks):.0f} MiB{failed}",
+            )
+        )
+    return rows
+
+
+# --- live: moto with a delay on every request ----------------------------------------------
+
+
+class DelayedApp:
+    """WSGI middleware in front of moto: counts requests and sleeps before each one."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+        self.delay = 0.0
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if not environ.get("PATH_INFO", "").startswith("/moto-api"):
+            with self.lock:
+                self.calls += 1
+            if self.delay:
+                time.sleep(self.delay)
+        return self.app(environ, start_response)
+
+
+def moto_server() -> tuple[str, DelayedApp, Any]:
+    import logging
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.server import MotoRequestHandler  # type: ignore[attr-defined]
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    app = DelayedApp(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}", app, server
+
+
+def live(delay: float, repeat: int) -> list[Row]:
+    import boto3
+    import requests
+
+    from scenarios import CONNECTION, REGION, SCENARIOS, Clients
+
+    url, app, server = moto_server()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION, AWS_ENDPOINT_URL=url
     )
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    rows = []
+    try:
+        for scenario in ("healthy-nat", "healthy-kms-endpoint"):
+            requests.post(f"{url}/moto-api/reset", timeout=10)
+            kw = {"endpoint_url": url, "region_name": REGION, "aws_access_key_id": "t", "aws_secret_access_key": "t"}
+            SCENARIOS[scenario](Clients(*(boto3.client(s, **kw) for s in ("ec2", "glue", "kms"))))
+            command = [*cli(), "connection", CONNECTION, "--format", "json"]
+            timings: dict[float, list[float]] = {0.0: [], delay: []}
+            calls = set()
+            for _ in range(repeat):
+                for d in (0.0, delay):
+                    app.delay, app.calls = d, 0
+                    wall = run_measured(command, env)[0]
+                    timings[d].append(wall)
+                    calls.add(app.calls)
+            app.delay = 0.0
+            extra = statistics.median(timings[delay]) - statistics.median(timings[0.0])
+            low = (min(timings[delay]) - max(timings[0.0])) / delay
+            high = (max(timings[delay]) - min(timings[0.0])) / delay
+            rows += [
+                (f"live connection ({scenario}), API calls", " / ".join(str(c) for c in sorted(calls))),
+                (
+                    f"  sequential waves ({delay:.2f} s per request)",
+                    f"{extra / delay:.1f} (median; range {low:.1f}-{high:.1f})",
+                ),
+                ("  wall without / with the delay", f"{spread(timings[0.0])}; {spread(timings[delay])}"),
+            ]
+        rows += live_scan(url, app, env, delay)
+    finally:
+        server.shutdown()
+    return rows
+
+
+def live_scan(url: str, app: DelayedApp, env: dict[str, str], delay: float) -> list[Row]:
+    """`scan` of 20 connections per VPC: calls grow with VPCs, not connections."""
+    import boto3
+    import requests
+
+    from scenarios import REGION, Clients, fleet_vpc
+
+    rows = []
+    for vpcs in (1, 5):
+        requests.post(f"{url}/moto-api/reset", timeout=10)
+        kw = {"endpoint_url": url, "region_name": REGION, "aws_access_key_id": "t", "aws_secret_access_key": "t"}
+        clients = Clients(*(boto3.client(s, **kw) for s in ("ec2", "glue", "kms")))
+        for v in range(vpcs):
+            fleet_vpc(clients, 20, f"c-{v}")
+        walls = {}
+        for d in (0.0, delay):
+            app.delay, app.calls = d, 0
+            walls[d] = run_measured([*cli(), "scan", "--format", "json"], env)[0]
+        app.delay = 0.0
+        rows.append(
+            (
+                f"live scan, {20 * vpcs} connections in {vpcs} VPC(s)",
+                f"{app.calls} calls, {(walls[delay] - walls[0.0]) / delay:.1f} waves (one run)",
+            )
+        )
+    return rows
+
+
+# --- start-up ---------------------------------------------------------------------------------
+
+
+def startup(repeat: int) -> list[Row]:
+    fixture = ROOT / "fixtures" / "healthy-nat.json"
+    commands = {
+        "python -c pass (interpreter alone)": [sys.executable, "-c", "pass"],
+        "glue-netcheck --help": [*cli(), "--help"],
+        f"connection --snapshot {fixture.name}": [*cli(), "connection", "orders-db", "--snapshot", str(fixture)],
+    }
+    rows = []
+    for label, command in commands.items():
+        run_measured(command)  # warm the page cache
+        rows.append((f"start-up: {label}", spread(run_measured(command)[0] for _ in range(max(repeat, 5)))))
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor()
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        cpu = next(
+            (ln.split(":", 1)[1].strip() for ln in info.read_text().splitlines() if ln.startswith("model name")), cpu
+        )
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores, {cpu}, {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def commit(source: Path | None) -> str:
+    """What was measured: the tree's commit, and whether the working tree had local edits."""
+    if source is not None:
+        return f"tree {source} (PYTHONPATH)"
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"], capture_output=True, text=True)
+    return f"working tree at {head.stdout.strip()}{' with uncommitted edits in src/' if dirty.stdout.strip() else ''}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--vpcs", type=int, default=50)
-    parser.add_argument("--connections", type=int, default=10_000)
-    parser.add_argument("--skip-api", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (min/median); default 3")
+    parser.add_argument("--scaling-repeat", type=int, default=1, help="runs per scaling point; default 1")
+    parser.add_argument("--full", action="store_true", help="also 100,000 connections (minutes, GiBs of memory)")
+    parser.add_argument("--delay", type=float, default=0.3, help="seconds added to every moto request")
+    parser.add_argument("--memory-cap", type=float, default=12.0, help="GiB of address space per scan process")
+    parser.add_argument("--skip", action="append", default=[], choices=("ratio", "scaling", "live", "startup"))
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        help="measure the package of this tree (e.g. `git archive HEAD | tar -x -C DIR`), not the working tree",
+    )
     args = parser.parse_args()
-    rows = [] if args.skip_api else api_calls()
-    rows += large_scan(args.vpcs, args.connections)
+    if args.source:
+        os.environ["PYTHONPATH"] = str((args.source / "src").resolve())
+
+    points = [(50, 1_000), (50, 10_000), *([(50, 100_000)] if args.full else []), (10, 10_000), (250, 10_000)]
+    sections: list[tuple[str, Callable[[], list[Row]]]] = [
+        ("ratio", lambda: ratio(args.repeat, args.memory_cap)),
+        ("scaling", lambda: scaling(points, args.scaling_repeat, args.memory_cap)),
+        ("live", lambda: live(args.delay, args.repeat)),
+        ("startup", lambda: startup(args.repeat)),
+    ]
+    rows: list[Row] = []
+    for name, section in sections:
+        if name not in args.skip:
+            started = time.perf_counter()
+            rows += section()
+            print(f"[{name} done in {time.perf_counter() - started:.0f} s]", file=sys.stderr)
     print(f"machine: {machine()}")
+    print(f"package: {commit(args.source)}")
+    if args.markdown:
+        print("\n| what | figure |\n|---|---|")
+        for label, value in rows:
+            print(f"| {label.strip()} | {value} |")
+        return
     width = max(len(r[0]) for r in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
