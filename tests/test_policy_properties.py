@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -141,12 +142,18 @@ def worlds(statements: list[dict[str, Any]], request: Request) -> list[str]:
     vpces: list[str | None] = [None, *VPCES] if known is None else [known[0] if known else None]
     bits = [s["Sid"] + "/notprincipal" for s in statements if "NotPrincipal" in s]
     bits += [s["Sid"] + "/org" for s in statements if "aws:PrincipalOrgID" in json.dumps(s.get("Condition", {}))]
-    if request.principal_type == "Service":
+    if request.principal_type == "Service" or request.principal is None:
         bits += [s["Sid"] + "/account" for s in statements if "aws:PrincipalAccount" in json.dumps(s.get("Condition"))]
+    principals = [request.principal] if request.principal else list(ROLES + SERVICES)
+    resources = [request.resource] if request.resource else list(RESOURCES)
     answers = []
-    for vpce, values in itertools.product(vpces, itertools.product((False, True), repeat=len(bits))):
+    for vpce, values, principal, resource in itertools.product(
+        vpces, itertools.product((False, True), repeat=len(bits)), principals, resources
+    ):
         open_bits = dict(zip(bits, values, strict=True))
-        hit = [s for s in statements if covers(s, request, vpce, open_bits)]
+        kind = "AWS" if str(principal).startswith("arn:") else "Service"
+        world = replace(request, principal=principal, principal_type=kind, resource=resource)
+        hit = [s for s in statements if covers(s, world, vpce, open_bits)]
         if any(s["Effect"] == "Deny" for s in hit):
             answers.append("explicit")
         elif any(s["Effect"] == "Allow" for s in hit):
@@ -235,14 +242,14 @@ def policies(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 @st.composite
 def requests(draw: st.DrawFn) -> Request:
-    principal = draw(st.sampled_from(ROLES + SERVICES))
+    principal = draw(st.sampled_from((*ROLES, *SERVICES, None)))
     vpce = draw(st.sampled_from((*VPCES, "absent", "unknown")))
     context = {} if vpce == "unknown" else {"aws:SourceVpce": () if vpce == "absent" else (vpce,)}
     return Request(
         action=draw(st.sampled_from(ACTIONS)),
-        resource=draw(st.sampled_from(RESOURCES)),
+        resource=draw(st.sampled_from((*RESOURCES, None))),
         principal=principal,
-        principal_type="AWS" if principal.startswith("arn:") else "Service",
+        principal_type="Service" if principal in SERVICES else "AWS",
         context=context,
     )
 

@@ -127,26 +127,33 @@ def _applies(statement: Statement, request: Request) -> _Applies:
     action = any(action_matches(p, request.action) for p in statement.actions)
     if action == statement.action_negated:
         return _Applies(False)
-    if request.resource is None:
-        # Only "*" decides an unknown resource: Resource "*" matches it, NotResource "*" never.
-        if "*" in statement.resources:
-            if statement.resource_negated:
-                return _Applies(False)
-        else:
-            unknown = unknown or "the resource is not known"
-    elif any("${" in p for p in statement.resources):
-        # A policy variable (${aws:username}…) is filled from the request: not known here.
-        unknown = unknown or "its Resource holds a policy variable"
-    else:
-        resource = any(arn_matches(p, request.resource) for p in statement.resources)
-        if resource == statement.resource_negated:
-            return _Applies(False)
+    resource = _resource_match(statement.resources, request.resource)
+    if resource is not None and resource == statement.resource_negated:
+        return _Applies(False)
+    if resource is None:
+        unknown = unknown or (
+            "the resource is not known" if request.resource is None else "its Resource holds a policy variable"
+        )
     conditions = evaluate_conditions(statement.conditions, request)
     if conditions.holds is False:
         return _Applies(False)
     if unknown or conditions.holds is None:
         return _Applies(None, matched, unknown or conditions.why)
     return _Applies(True, matched)
+
+
+def _resource_match(patterns: tuple[str, ...], resource: str | None) -> bool | None:
+    """Does any pattern match? None when only an unknown could: the request's resource is not
+    known (only "*" decides it), or a pattern holds a policy variable (${aws:username}…), which
+    is filled from the request."""
+    if "*" in patterns:
+        return True
+    plain = [p for p in patterns if "${" not in p]
+    if resource is None:
+        return None
+    if any(arn_matches(p, resource) for p in plain):
+        return True
+    return None if len(plain) < len(patterns) else False
 
 
 def _excluded(statement: Statement, request: Request, found: str) -> bool | None:
