@@ -258,7 +258,7 @@ def document(statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(policies(), requests())
 def test_the_evaluator_never_contradicts_a_possible_world(statements: list[dict[str, Any]], request: Request) -> None:
     decision = evaluate(parse_policy(document(statements)), request, "VPC endpoint")
