@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from glue_netcheck.analyse.fold import fold
 from glue_netcheck.analyse.results import ConnectionReport, Verdict
 from glue_netcheck.checks import REGISTRY, Check, Context
 from glue_netcheck.checks.base import C, Issue
@@ -15,10 +16,8 @@ from glue_netcheck.model import targets
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.net.paths import service_path
-from glue_netcheck.net.space import ip_in
-from glue_netcheck.net.target import target_path
-from glue_netcheck.net.tracer import Source
 from glue_netcheck.net.services import Service
+from glue_netcheck.net.target import target_paths
 from glue_netcheck.net.trace import BlockedAt, Hop, PathResult
 
 
@@ -65,15 +64,20 @@ def _vpc_id(subnet: Subnet | None, groups: tuple[SecurityGroup, ...]) -> str | N
     return subnet.vpc_id if subnet else (groups[0].vpc_id if groups else None)
 
 
-def connection_context(inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None) -> Context:
+def connection_context(
+    inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None, eni_connection: str | None = None
+) -> Context:
     """Everything the checks need about one connection, paths traced.
-    `consumers`: whose needs decide the predictions (default: every job and crawler using it)."""
+    `consumers`: whose needs decide the predictions (default: every job and crawler using it).
+    `eni_connection`: the connection whose subnet and groups Glue gives the ENIs (a job's or
+    crawler's first connection); default: this one."""
     conn = inventory.connections.get(name)
     if conn is None:
         known = ", ".join(sorted(inventory.connections)[:10]) or "none"
         raise ConnectionNotFound(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
     consumers = inventory.consumers_of(name) if consumers is None else consumers
-    vpc, subnet, groups = placement(inventory, conn)
+    placed = inventory.connections.get(eni_connection or name) or conn
+    vpc, subnet, groups = placement(inventory, placed)
     ctx = Context(
         inventory=inventory,
         connection=conn,
@@ -83,32 +87,25 @@ def connection_context(inventory: Inventory, name: str, consumers: tuple[Consume
         groups=groups,
         missing_group_ids=()
         if inventory.network.unreadable("security-group")
-        else tuple(g for g in conn.security_group_ids if g not in inventory.network.security_groups),
+        else tuple(g for g in placed.security_group_ids if g not in inventory.network.security_groups),
         paths={},
         required=required_services(inventory, conn, consumers),
     )
-    target = targets.address(conn)
-    if target is not None:
-        ctx = replace(ctx, target=(target, targets.place(inventory, target)))
-    if not conn.subnet_id:
+    every = targets.places(inventory, conn)  # each broker, each address: one "target" path
+    if every:
+        ctx = replace(ctx, target=every[0])
+    if not placed.subnet_id:
         return ctx
     paths = {key: _trace(ctx, Service(key, inventory.region)) for key in ctx.required}
     source = ctx.source
-    if ctx.target is not None and source is not None and _traceable(ctx.target[1], source):
-        paths["target"] = target_path(inventory.network, source, *ctx.target)
+    if every and source is not None and (path := target_paths(inventory.network, source, every)) is not None:
+        paths["target"] = path
     return replace(ctx, paths=paths)
-
-
-def _traceable(placement: targets.Placement, source: Source) -> bool:
-    """The contract traces the target only where the account's resources place it."""
-    if placement.kind == "database":
-        return True
-    return placement.kind == "ip" and any(ip_in(placement.resource, c) for c in source.vpc.cidrs)
 
 
 def report(ctx: Context) -> ConnectionReport:
     conn, subnet, groups = ctx.connection, ctx.subnet, ctx.groups
-    findings = sorted(_run_checks(ctx), key=sort_key)
+    findings = sorted(fold(_run_checks(ctx)), key=sort_key)
     failures = predicted_failures(findings)
     return ConnectionReport(
         region=ctx.region,

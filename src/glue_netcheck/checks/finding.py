@@ -25,6 +25,16 @@ FAILURE_CODES = (
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A machine-usable fix (CONTRACT.md "Fixes"): filled in by glue_netcheck.fixes.prove."""
+
+    verified: bool
+    effect: str
+    commands: tuple[str, ...] = ()
+    terraform: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     check: str
     severity: Severity
@@ -32,6 +42,7 @@ class Finding:
     message: str
     remediation: str
     predicts: tuple[str, ...] = ()
+    fix: Fix | None = None  # CONTRACT.md "Fixes": set by glue_netcheck.fixes.prove
 
     def __post_init__(self) -> None:
         unknown = set(self.predicts) - set(FAILURE_CODES)

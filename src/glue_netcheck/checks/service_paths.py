@@ -60,6 +60,7 @@ def run(ctx: Context, key: str) -> Iterator[Issue]:
         source.subnet.id,
         tuple(g.id for g in source.groups),
         gateways[0].id if gateways else None,
+        ctx.inventory.network,
     )
     yield Issue(blocked.id, message, fix, predicts, error_if(predicts))
 

@@ -51,6 +51,15 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "remediation": finding.remediation,
         "predicts": list(finding.predicts),
+        # CONTRACT.md "Fixes": null when no fix was proven for this finding.
+        "fix": None
+        if finding.fix is None
+        else {
+            "verified": finding.fix.verified,
+            "effect": finding.fix.effect,
+            "commands": list(finding.fix.commands),
+            "terraform": finding.fix.terraform,
+        },
     }
 
 

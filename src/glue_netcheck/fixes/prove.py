@@ -1,0 +1,177 @@
+"""A fix is verified only when the engine, run again on the changed model, shows the finding's
+path reachable, the finding gone, and nothing that was reachable broken.
+
+Cost: one re-analysis per candidate tried. A scan proves each (placement, finding) once: the
+outcome is memoised on what decides it (the finding, the connection's subnet and groups, its
+paths' outcomes), and a candidate's changed model is built once per inventory so the tracer's
+own memo (by network identity) is shared by every connection it is tried on.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from glue_netcheck.analyse.connection import analyse_connection
+from glue_netcheck.analyse.results import ConnectionReport
+from glue_netcheck.checks.finding import Finding, Fix
+from glue_netcheck.fixes.candidates import Candidate, candidates, situation
+from glue_netcheck.model.glue import Inventory
+
+PROVEN_SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One candidate tried: whether it is proven, what it does, and the analysis after it."""
+
+    finding: Finding
+    candidate: Candidate
+    verified: bool
+    progress: bool  # the finding is gone and nothing broke, though its path may still be blocked
+    effect: str
+    after: ConnectionReport
+    inventory: Inventory
+
+
+def same(a: Finding, b: Finding) -> bool:
+    return (a.check, a.resource, a.message) == (b.check, b.resource, b.message)
+
+
+class _Memo:
+    """Per-inventory caches, dropped with the inventory (it is immutable, compared by identity)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[weakref.ref[Inventory], dict[Any, Any]]] = {}
+
+    def of(self, inventory: Inventory) -> dict[Any, Any]:
+        entry = self._by_id.get(id(inventory))
+        if entry is None or entry[0]() is not inventory:
+            self._by_id = {k: v for k, v in self._by_id.items() if v[0]() is not None}
+            entry = (weakref.ref(inventory), {})
+            self._by_id[id(inventory)] = entry
+        return entry[1]
+
+
+_MEMO = _Memo()
+
+
+def applied(inventory: Inventory, candidate: Candidate) -> Inventory:
+    cache = _MEMO.of(inventory)
+    key = ("apply", candidate)
+    if key not in cache:
+        changed = inventory
+        for edit in candidate:
+            changed = edit.apply(changed)
+        cache[key] = changed
+    result: Inventory = cache[key]
+    return result
+
+
+def _problems(report: ConnectionReport, after: ConnectionReport, finding: Finding, service: str | None) -> list[str]:
+    problems: list[str] = []
+    if service is not None:
+        path = next((p for p in after.paths if p.service == service), None)
+        if path is None or path.reachable is not True:
+            where = (
+                f"blocked at {path.blocked_at.id} ({path.blocked_at.reason})"
+                if path and path.blocked_at
+                else "undecided"
+            )
+            problems.append(f"{service} is still {where}")
+    if any(same(f, finding) for f in after.findings):
+        problems.append("the finding remains")
+    before_ok = {p.service for p in report.paths if p.reachable is True}
+    broken = sorted(p.service for p in after.paths if p.service in before_ok and p.reachable is not True)
+    if broken:
+        problems.append(f"{', '.join(broken)} would stop being reachable")
+    old_errors = {(f.check, f.resource) for f in report.findings if f.severity == "error"}
+    new_errors = sorted(
+        f"{f.check} on {f.resource}"
+        for f in after.findings
+        if f.severity == "error" and (f.check, f.resource) not in old_errors
+    )
+    if new_errors:
+        problems.append(f"new errors: {', '.join(new_errors)}")
+    return problems
+
+
+def attempt(inventory: Inventory, report: ConnectionReport, finding: Finding, candidate: Candidate) -> Outcome:
+    """Apply the candidate to the model, analyse the connection again, and judge."""
+    changed = applied(inventory, candidate)
+    after = analyse_connection(changed, report.connection.name, report.consumers)
+    service = situation(inventory, report, finding).service
+    problems = _problems(report, after, finding, service)
+    what = "; ".join(e.says() for e in candidate)
+    if not problems:
+        via = next((p.via for p in after.paths if p.service == service), None)
+        gain = (
+            f"{service} becomes reachable via {via}" if service else f"{finding.check} on {finding.resource} is cleared"
+        )
+        effect = f"{what}: {gain}; nothing that was reachable stops being so"
+        return Outcome(finding, candidate, True, True, effect, after, changed)
+    # Progress: the cause is gone and nothing broke, but the path is blocked further on.
+    progress = (
+        len(problems) == 1
+        and problems[0].startswith(f"{service} is still")
+        and not any(same(f, finding) for f in after.findings)
+    )
+    return Outcome(finding, candidate, False, progress, f"{what}: not verified: {'; '.join(problems)}", after, changed)
+
+
+def _memo_key(report: ConnectionReport, finding: Finding, addresses: Mapping[str, str] | None) -> tuple[Any, ...]:
+    conn = report.connection
+    paths = tuple((p.service, p.reachable, p.blocked_at, p.bypassed_endpoint) for p in report.paths)
+    target = conn.name if finding.check == "target-reachable" else None
+    return (
+        "prove",
+        finding.check,
+        finding.resource,
+        finding.message,
+        conn.subnet_id,
+        conn.security_group_ids,
+        paths,
+        target,
+        tuple((c.kind, c.name) for c in report.consumers),
+        tuple(sorted((addresses or {}).items())),
+    )
+
+
+def prove_finding(
+    inventory: Inventory, report: ConnectionReport, finding: Finding, addresses: Mapping[str, str] | None = None
+) -> Fix | None:
+    """The first candidate that verifies, else the first one tried (unverified, and why);
+    None when the table has no candidate for the finding's cause."""
+    cache = _MEMO.of(inventory)
+    key = _memo_key(report, finding, addresses)
+    if key not in cache:
+        chosen: Outcome | None = None
+        for candidate in candidates(situation(inventory, report, finding)):
+            outcome = attempt(inventory, report, finding, candidate)
+            chosen = chosen or outcome
+            if outcome.verified:
+                chosen = outcome
+                break
+        cache[key] = None if chosen is None else as_fix(chosen, addresses or {})
+    result: Fix | None = cache[key]
+    return result
+
+
+def as_fix(outcome: Outcome, addresses: Mapping[str, str]) -> Fix:
+    commands = tuple(c for e in outcome.candidate for c in e.commands())
+    terraform = "\n".join(e.terraform(dict(addresses)) for e in outcome.candidate)
+    return Fix(outcome.verified, outcome.effect, commands, terraform)
+
+
+def prove(
+    inventory: Inventory, report: ConnectionReport, addresses: Mapping[str, str] | None = None
+) -> ConnectionReport:
+    """The report with each error and warning finding's `fix` filled in (None: no remedy in
+    the table). `addresses`: a plan's resource id -> Terraform address (BatchReport.addresses)."""
+    findings = tuple(
+        replace(f, fix=prove_finding(inventory, report, f, addresses)) if f.severity in PROVEN_SEVERITIES else f
+        for f in report.findings
+    )
+    return replace(report, findings=findings)
