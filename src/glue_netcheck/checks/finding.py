@@ -42,6 +42,8 @@ class Finding:
     message: str
     remediation: str
     predicts: tuple[str, ...] = ()
+    # Checks that saw the same cause and were folded into this finding (analyse/fold.py).
+    folded: tuple[str, ...] = ()
     fix: Fix | None = None  # CONTRACT.md "Fixes": set by glue_netcheck.fixes.prove
 
     def __post_init__(self) -> None:

@@ -51,6 +51,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "remediation": finding.remediation,
         "predicts": list(finding.predicts),
+        "folded": list(finding.folded),  # checks that saw the same cause (extension)
         # CONTRACT.md "Fixes": null when no fix was proven for this finding.
         "fix": None
         if finding.fix is None
