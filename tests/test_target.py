@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from glue_netcheck.model.glue import GlueConnection
-from glue_netcheck.model.targets import Address, address
+from glue_netcheck.model.targets import Address, address, addresses
 
 from conftest import Aws
 from scenarios import AZ, SCENARIOS, Layout
@@ -178,14 +178,60 @@ def test_rds_in_a_peered_vpc_without_the_return_route(aws: Aws) -> None:
 
 
 def test_external_host_is_reported_with_its_public_blocker(aws: Aws) -> None:
-    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)  # no NAT gateway
+    # A NAT gateway (a way out: the host may sit anywhere) whose subnet has no internet route.
+    layout = SCENARIOS["nat-without-igw-route"](aws.clients)
 
     report = connect(aws, layout, "db.partner.example.com")
 
     assert not any(p["service"] == "target" for p in report["paths"])
     finding = next(f for f in report["findings"] if f["check"] == "target-reachable")
-    assert (finding["severity"], finding["resource"]) == ("info", layout.route_table)
-    assert "external" in finding["message"] and report["verdict"] == "pass"
+    assert (finding["severity"], finding["resource"]) == ("info", layout.public_route_table)
+    assert "external" in finding["message"] and "target-unreachable" not in report["predicted_failures"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "properties", "expected"),
+    [
+        # Every bootstrap broker, each with the port its protocol implies when it gives none.
+        (
+            "KAFKA",
+            {"KAFKA_BOOTSTRAP_SERVERS": "b-1.k.x,b-2.k.x", "KAFKA_SSL_ENABLED": "false"},
+            (Address("b-1.k.x", 9092), Address("b-2.k.x", 9092)),
+        ),
+        (
+            "KAFKA",
+            {"KAFKA_BOOTSTRAP_SERVERS": "b-1.k.x, b-2.k.x"},
+            (Address("b-1.k.x", 9094), Address("b-2.k.x", 9094)),
+        ),
+        (
+            "KAFKA",
+            {"KAFKA_BOOTSTRAP_SERVERS": "b-1.k.x", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512"},
+            (Address("b-1.k.x", 9096),),
+        ),
+        (
+            "KAFKA",
+            {"KAFKA_BOOTSTRAP_SERVERS": "b-1.k.x", "KAFKA_SASL_MECHANISM": "AWS_MSK_IAM"},
+            (Address("b-1.k.x", 9098),),
+        ),
+        (
+            "KAFKA",
+            {"KAFKA_BOOTSTRAP_SERVERS": "b-1.k.x:9198,b-2.k.x:9198"},
+            (Address("b-1.k.x", 9198), Address("b-2.k.x", 9198)),
+        ),
+        # The newer connection types name their target by HOST and PORT.
+        ("POSTGRESQL", {"HOST": "db.x", "PORT": "6432", "DATABASE": "app"}, (Address("db.x", 6432),)),
+        ("MYSQL", {"HOST": "db.x"}, (Address("db.x", 3306),)),
+        ("REDSHIFT", {"HOST": "wh.x"}, (Address("wh.x", 5439),)),
+        ("CUSTOM", {"HOST": "db.x"}, ()),
+        (
+            "MONGODB",
+            {"CONNECTION_URL": "mongodb://etl:****@docdb-1.x:27017,docdb-2.x/app?replicaSet=rs0"},
+            (Address("docdb-1.x", 27017), Address("docdb-2.x", 27017)),
+        ),
+    ],
+)
+def test_every_address_a_connection_names(kind: str, properties: dict[str, str], expected: tuple[Address, ...]) -> None:
+    assert addresses(GlueConnection("c", kind, None, (), None, properties)) == expected
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ def analyse_consumer(inventory: Inventory, kind: ConsumerKind, name: str) -> Con
     if consumer is None:
         raise ConsumerNotFound(f"Glue {kind} {name!r} not found in {inventory.region}")
     present = [c for c in consumer.connections if c in inventory.connections]
-    contexts = tuple(connection_context(inventory, c, (consumer,)) for c in present)
+    # Glue puts the run's ENIs in the first connection's subnet: every target is traced from there.
+    contexts = tuple(connection_context(inventory, c, (consumer,), present[0]) for c in present)
     ctx = ConsumerContext(
         inventory=inventory,
         consumer=consumer,

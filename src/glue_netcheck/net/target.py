@@ -1,72 +1,263 @@
-"""The connection's own data source: same-VPC databases and addresses are traced like an
-endpoint; databases in a peered VPC through the peering; anything outside the public way."""
+"""The connection's own data source, traced where it really is.
+
+A managed database (RDS, Aurora, DocumentDB, Redshift, an MSK broker) or the ENI holding an
+IP literal is traced to each subnet it runs in (a Multi-AZ standby's, every broker's): the
+connection's egress, the route, both subnets' network ACLs both ways, the target's groups,
+and the target subnet's route back. Another VPC of the account goes through a peering. A
+private address outside the account's VPCs is routed by its own address: an internet or NAT
+gateway never delivers to it; a transit gateway, VPN or peering leaves it undecided. A host
+name that maps to nothing of the account is external: traced the public way by the check, or
+undecided when the subnet has no way out of the VPC at all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from ipaddress import IPv4Network
 
-from glue_netcheck.model.network import Network, SecurityGroup, Subnet
-from glue_netcheck.model.targets import Address, Placement
-from glue_netcheck.net import dns
+from glue_netcheck.model.network import Network, RouteTable, SecurityGroup, Subnet
+from glue_netcheck.model.targets import Address, Placement, ip_literal
+from glue_netcheck.net import dns, nacl, routing
 from glue_netcheck.net.peering import to_peered_subnet
 from glue_netcheck.net.public import via_public_address
 from glue_netcheck.net.route_targets import tracer as new_tracer
+from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import External
-from glue_netcheck.net.space import ip_in
-from glue_netcheck.net.trace import Hop, PathResult, Via
+from glue_netcheck.net.trace import Hop, PathResult, Via, first_drop, first_unknown
 from glue_netcheck.net.tracer import Source, Tracer
+
+# Route targets that take traffic out of the VPC towards addresses beyond it.
+_WAYS_OUT = frozenset(
+    {
+        "nat-gateway",
+        "transit-gateway",
+        "core-network",
+        "virtual-private-gateway",
+        "vpc-peering",
+        "network-interface",
+        "instance",
+        "local-gateway",
+        "gateway-load-balancer-endpoint",
+    }
+)
 
 
 @lru_cache(maxsize=65_536)
 def target_path(network: Network, source: Source, target: Address, placement: Placement) -> PathResult:
-    """The trace to the connection's target. Memoised like `service_path`."""
+    """The trace to one address of the connection's target. Memoised like `service_path`."""
     destination = External(target.host, target.port)
     tracer = new_tracer(network, source)
     via: Via | None = None
+    literal = ip_literal(target.host) is not None
     dns_off = source.vpc.enable_dns_support is False and not dns.custom_dns_servers(network, source.vpc)
-    if placement.kind != "ip" and dns_off:
+    if not literal and dns_off:
         text = f"enableDnsSupport is off: {target.host} does not resolve"
         tracer.stop("vpc", source.vpc.id, "deny", text, "DNS_SUPPORT_DISABLED")
-    elif placement.kind == "database" and placement.vpc_id not in (None, source.vpc.id):
+    elif placement.kind in ("database", "ip") and placement.vpc_id not in (None, source.vpc.id):
         via = _to_other_vpc(tracer, target.port, placement)
-    elif placement.kind == "database":
-        subnet = _database_subnet(tracer, placement)
-        groups = _groups(network, placement)
-        if subnet is None:
-            text = f"the subnets of {placement.resource} are not known"
-            tracer.stop("subnet", placement.resource, "unknown", text, "DATA_MISSING")
-        elif tracer.to_private(target.port, subnet, groups, placement.resource):
-            via = "local"
-    elif placement.kind == "ip" and any(ip_in(target.host, c) for c in source.vpc.cidrs):
-        subnet = next((s for s in network.subnets.values() if ip_in(target.host, s.cidr)), None)
-        if subnet is not None and tracer.local_route(source.subnet, (subnet.cidr,)):
-            text = f"{target.host} is in {subnet.id}, but which security groups guard it is not known"
-            tracer.stop("network-interface", target.host, "unknown", text, "DATA_MISSING")
-            via = "local"
+    elif placement.kind in ("database", "ip"):
+        via = _to_same_vpc(tracer, target.port, placement)
+    elif placement.kind == "vacant":
+        via = _to_vacant(tracer, target, placement)
+    elif placement.kind == "private":
+        via = _to_private_elsewhere(tracer, target)
     else:
         text = f"{target.host} is outside this account's known resources: the public path is traced"
-        tracer.add(Hop("vpc", source.vpc.id, "allow" if placement.kind == "ip" else "info", text))
+        tracer.add(Hop("vpc", source.vpc.id, "allow" if literal else "info", text))
         via = via_public_address(tracer, destination)
     return tracer.result(destination, via)
 
 
-def _to_other_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None:
-    """A database in another VPC of the account: out through a VPC peering (there and back).
-    Transit gateways and VPNs stay undecidable."""
-    subnet = _database_subnet(tracer, placement)
-    if subnet is None:
-        text = f"the network of {placement.vpc_id} is not known"
-        tracer.stop("vpc", str(placement.vpc_id), "unknown", text, "DATA_MISSING")
+def target_paths(network: Network, source: Source, pairs: Sequence[tuple[Address, Placement]]) -> PathResult | None:
+    """One path for the whole target (every broker, every zone): its hops in order, the first
+    drop blocking it. None when every address is an external host name the subnet has a way
+    out to (the contract traces only what the account's resources place; the check reports it)."""
+    way_out = has_way_out(network, source.subnet)
+    traced = []
+    for address, placement in pairs:
+        if placement.kind != "external" or ip_literal(address.host) is not None:
+            traced.append(target_path(network, source, address, placement))
+        elif not way_out:
+            traced.append(_inside_only(network, source, address))
+    if not traced:
         return None
-    return to_peered_subnet(tracer, port, subnet, _groups(tracer.network, placement), placement.resource)
+    if len(traced) == 1:
+        return traced[0]
+    hops = tuple(h for path in traced for h in path.hops)
+    first = traced[0]
+    blocked = next((p.blocked_at for p in traced if p.blocked_at is not None), None)
+    reachable = False if first_drop(hops) else None if first_unknown(hops) else True
+    return PathResult(
+        first.service,
+        first.endpoint,
+        first.port,
+        reachable,
+        None if reachable is False else next((p.via for p in traced if p.via), None),
+        hops,
+        blocked,
+    )
 
 
-def _database_subnet(tracer: Tracer, placement: Placement) -> Subnet | None:
-    """The database's subnet in Glue's AZ, else its first known subnet."""
-    subnets = [tracer.network.subnets[s] for s in placement.subnet_ids if s in tracer.network.subnets]
-    same_az = (s for s in subnets if s.availability_zone == tracer.source.subnet.availability_zone)
-    return next(same_az, None) or (subnets[0] if subnets else None)
+def _inside_only(network: Network, source: Source, target: Address) -> PathResult:
+    """A host name that maps to nothing of the account, from a subnet with no way out of its
+    VPC: it works only if the name resolves inside the VPC, which the API cannot show."""
+    text = (
+        f"{target.host} maps to no resource of this account and {source.subnet.id} has no route out of "
+        f"{source.vpc.id} (no NAT gateway, transit gateway, VPN or peering): it is reachable only if it "
+        "resolves to an address inside the VPC, which the API answers cannot show"
+    )
+    table = network.route_table_for(source.subnet)
+    hop = Hop("route-table", table.id if table else source.subnet.id, "unknown", text, code="DATA_MISSING")
+    return PathResult("target", target.host, target.port, None, None, (hop,))
+
+
+def has_way_out(network: Network, subnet: Subnet) -> bool:
+    """Whether `subnet`'s routes lead anywhere beyond its VPC that could hold a host (an
+    internet gateway does not: Glue's ENIs have private addresses only). Unknown counts as yes."""
+    table = network.route_table_for(subnet)
+    if table is None:
+        return network.unreadable("route-table") is not None
+    return any(r.target in _WAYS_OUT for r in table.routes)
 
 
 def _groups(network: Network, placement: Placement) -> tuple[SecurityGroup, ...]:
     return tuple(network.security_groups[g] for g in placement.group_ids if g in network.security_groups)
+
+
+def _subnets(tracer: Tracer, placement: Placement) -> list[tuple[Subnet, str]]:
+    """The target's known subnets, each with what it is to the target ("standby in …")."""
+    subnets = tracer.network.subnets
+    roles = placement.roles or ("",) * len(placement.subnet_ids)
+    return [(subnets[s], role) for s, role in zip(placement.subnet_ids, roles, strict=False) if s in subnets]
+
+
+def _owner(placement: Placement, role: str, many: bool) -> str:
+    return f"{placement.resource} ({role})" if many and role else placement.resource
+
+
+def _to_same_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None:
+    """To every subnet the target runs in: there (egress, local route, ACLs, its groups) and
+    back (the target subnet's route to the Glue subnet must be the local one)."""
+    places = _subnets(tracer, placement)
+    if not places:
+        text = f"the subnets of {placement.resource} are not known"
+        tracer.stop("subnet", placement.resource, "unknown", text, "DATA_MISSING")
+        return None
+    source = tracer.source
+    reached = True
+    for subnet, role in places:
+        owner = _owner(placement, role, len(places) > 1)
+        if placement.kind == "ip" and placement.interface is None:
+            reached = _to_unguarded(tracer, port, subnet, placement.resource) and reached
+            continue
+        reached = tracer.to_private(port, subnet, _groups(tracer.network, placement), owner) and reached
+        if subnet.id != source.subnet.id:
+            reached = tracer.local_route(subnet, (source.subnet.cidr,)) and reached
+    return "local" if reached else None
+
+
+def _to_unguarded(tracer: Tracer, port: int, subnet: Subnet, host: str) -> bool:
+    """An address in the VPC whose ENI was not looked up: everything but its groups is
+    decided (route, both ACLs both ways, the route back); its groups stay unknown."""
+    source = tracer.source
+    target = Peer((IPv4Network(f"{host}/32"),), label=host)
+    tracer.security_groups(source.groups, "egress", target, port, source.subnet.id)
+    if not tracer.local_route(source.subnet, (subnet.cidr,)):
+        return False
+    request = f"tcp {port} to {host}"
+    tracer.crossing(source.subnet, subnet, port, request)
+    action = tracer.network.unreadable("network-interface")
+    why = f"{action} was denied" if action else "its network interface was not looked up"
+    text = f"{host} is in {subnet.id}, but which security groups guard it is not known ({why})"
+    tracer.stop("network-interface", host, "unknown", text, "UNREADABLE" if action else "DATA_MISSING")
+    tracer.crossing(subnet, source.subnet, port, request, return_traffic=True)
+    if subnet.id != source.subnet.id:
+        tracer.local_route(subnet, (source.subnet.cidr,))
+    return True
+
+
+def _to_vacant(tracer: Tracer, target: Address, placement: Placement) -> Via | None:
+    where = placement.subnet_ids[0] if placement.subnet_ids else placement.vpc_id
+    text = (
+        f"no network interface holds {target.host} (in {where} of {placement.vpc_id}): nothing listens there, "
+        f"so connections to port {target.port} time out"
+    )
+    tracer.stop("network-interface", target.host, "deny", text, "DATA_MISSING")
+    return None
+
+
+def _to_other_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None:
+    """A target in another VPC of the account: out through a VPC peering, there and back, to
+    every subnet it runs in. Transit gateways and VPNs stay undecidable."""
+    places = _subnets(tracer, placement)
+    if not places:
+        text = f"the network of {placement.vpc_id} is not known"
+        tracer.stop("vpc", str(placement.vpc_id), "unknown", text, "DATA_MISSING")
+        return None
+    groups = _groups(tracer.network, placement)
+    vias = [to_peered_subnet(tracer, port, s, groups, _owner(placement, r, len(places) > 1)) for s, r in places]
+    return vias[0] if all(vias) else None
+
+
+def _to_private_elsewhere(tracer: Tracer, target: Address) -> Via | None:
+    """A private address outside every VPC of the account: routed by its own address."""
+    network, source = tracer.network, tracer.source
+    address = IPv4Network(f"{target.host}/32")
+    peer = Peer((address,), label=f"{target.host} (a private address outside the VPC)")
+    tracer.security_groups(source.groups, "egress", peer, target.port, source.subnet.id)
+    table = tracer.table(source.subnet)
+    if table is None:
+        return None
+    route = routing.select_route(table, (address,), network.prefix_lists)
+    if route is None:
+        text = f"no route in {table.id} matches the private address {target.host}"
+        tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
+        return None
+    if route.target == "blackhole":
+        text = f"route {route.destination_label} is a blackhole (its target no longer exists)"
+        tracer.stop("route-table", table.id, "deny", text, "BLACKHOLE_ROUTE")
+        return None
+    if route.target == "nat-gateway":
+        return _private_through_nat(tracer, table, route.target_id, target, peer)
+    opaque = tracer.kind(route).opaque
+    if opaque is None:
+        text = f"route {route}: a {route.target} never delivers to the private address {target.host}"
+        tracer.stop("route-table", table.id, "deny", text, "CANNOT_ROUTE")
+        return None
+    tracer.add(Hop("route-table", table.id, "allow", f"route {route}"))
+    _acls(tracer, source.subnet, peer, target.port)
+    text = f"traffic to {target.host} leaves the VPC through {route.target_id}: what lies beyond cannot be decided"
+    tracer.stop(route.target, route.target_id, "unknown", text, "OPAQUE_TARGET")
+    return opaque
+
+
+def _private_through_nat(tracer: Tracer, table: RouteTable, nat_id: str, target: Address, peer: Peer) -> Via | None:
+    """A NAT gateway reaches a private address only through its own subnet's transit gateway,
+    VPN or peering route; towards its internet gateway the private address is dropped."""
+    network = tracer.network
+    nat = network.nat_gateways.get(nat_id)
+    subnet = network.subnets.get(nat.subnet_id) if nat else None
+    nat_table = network.route_table_for(subnet) if subnet else None
+    address = peer.networks
+    route = routing.select_route(nat_table, address, network.prefix_lists) if nat_table else None
+    if route is None or tracer.kind(route).opaque is None or route.target == "nat-gateway":
+        how = f"its subnet routes it {route}" if route else "its subnet has no route to it"
+        text = (
+            f"route {target.host} -> {nat_id}: an internet gateway or NAT gateway never delivers to the private "
+            f"address {target.host} ({how})"
+        )
+        tracer.stop("route-table", table.id, "deny", text, "CANNOT_ROUTE")
+        return None
+    tracer.add(Hop("route-table", table.id, "allow", f"route {target.host} -> {nat_id}"))
+    _acls(tracer, tracer.source.subnet, peer, target.port)
+    text = f"the NAT gateway's subnet sends {target.host} through {route.target_id}: beyond cannot be decided"
+    tracer.stop(route.target, route.target_id, "unknown", text, "OPAQUE_TARGET")
+    return "nat-gateway"
+
+
+def _acls(tracer: Tracer, subnet: Subnet, peer: Peer, port: int) -> None:
+    request = f"tcp {port} to {peer}"
+    tracer.acl(subnet, egress=True, peers=peer.networks, ports=(port, port), purpose=request)
+    text = f"return traffic from {peer} (ports 1024-65535)"
+    tracer.acl(subnet, egress=False, peers=peer.networks, ports=nacl.EPHEMERAL, purpose=text)
