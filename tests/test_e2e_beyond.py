@@ -1,12 +1,15 @@
 """Beyond routes and groups (issue 16), end to end through `glue-netcheck job` against moto:
-start-up downloads (PyPI modules, connector images), each cause with its healthy twin."""
+start-up downloads (PyPI modules, connector images) and the script's global STS calls, each
+cause with its healthy twin."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from conftest import Aws
-from scenarios import CONNECTION, JOB_ROLE, SCENARIOS, Layout
+from scenarios import CONNECTION, JOB, JOB_ROLE, REGION, SCENARIOS, Layout
 
 EXIT = {"pass": 0, "warn": 0, "fail": 1, "unknown": 3}
 IMAGE = "709825985650.dkr.ecr.us-east-1.amazonaws.com/amazon-web-services/glue-connector-snowflake:1.0"
@@ -106,3 +109,46 @@ def test_connector_image_through_a_nat_gateway_passes(aws: Aws) -> None:
 
     assert own(report, "connector-image-reachable") == []
     assert "connector-download-failed" not in report["predicted_failures"]
+
+
+def sts_job(aws: Aws, scenario: str, tmp_path: Path, global_sts: bool) -> tuple[Layout, dict[str, Any]]:
+    """The job's snapshot, collected from moto through the CLI. The collector does not yet keep
+    what a script calls (collect/aws.py: "Services"/"GlobalSts" from checks.script_calls for
+    every job's script); until it does, the entry it will write is added here."""
+    layout = SCENARIOS[scenario](aws.clients)
+    snapshot = tmp_path / "snapshot.json"
+    assert aws.cli("snapshot", "--output", str(snapshot)).code == 0
+    document = json.loads(snapshot.read_text())
+    (region,) = document["regions"].values()
+    region.setdefault("s3", {}).setdefault("Scripts", {})["s3://etl-scripts/nightly.py"] = {
+        "CallsJobInit": True,
+        "Services": ["s3", "sts"],
+        "GlobalSts": global_sts,
+    }
+    snapshot.write_text(json.dumps(document))
+    result = aws.cli("job", JOB, "--snapshot", str(snapshot), "--format", "json")
+    assert result.stderr == ""
+    report: dict[str, Any] = result.json
+    assert result.code == EXIT[report["verdict"]]
+    return layout, report
+
+
+def test_global_sts_without_a_nat_path_warns(aws: Aws, tmp_path: Path) -> None:
+    layout, report = sts_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=True)
+
+    (finding,) = own(report, "sts-global-endpoint")
+    assert (finding["severity"], finding["resource"], finding["predicts"]) == ("warning", layout.route_table, [])
+    assert "sts.amazonaws.com" in finding["message"] and f"sts.{REGION}.amazonaws.com" in finding["remediation"]
+    assert report["verdict"] == "warn"
+
+
+def test_global_sts_through_a_nat_gateway_passes(aws: Aws, tmp_path: Path) -> None:
+    _, report = sts_job(aws, "healthy-nat", tmp_path, global_sts=True)
+
+    assert own(report, "sts-global-endpoint") == []
+
+
+def test_regional_sts_without_a_nat_path_passes(aws: Aws, tmp_path: Path) -> None:
+    _, report = sts_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=False)
+
+    assert own(report, "sts-global-endpoint") == []

@@ -22,6 +22,7 @@ from glue_netcheck.checks import (
     security_configuration,
     self_reference,
     service_paths,
+    sts_global,
     target,
     vpc_dns,
 )
@@ -54,6 +55,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     bucket_region.CHECK,
     python_modules.CHECK,
     connector_image.CHECK,
+    sts_global.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)

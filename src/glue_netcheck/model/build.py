@@ -20,6 +20,7 @@ from glue_netcheck.model.glue import (
     Inventory,
     KmsKey,
     Role,
+    ScriptCalls,
     SecurityConfiguration,
     key_region,
 )
@@ -92,6 +93,7 @@ def _build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
             str(location): (entry.get("CallsJobInit") if isinstance(entry, Mapping) else None)
             for location, entry in _mapping(_mapping(raw.get("s3", {}), "s3").get("Scripts", {}), "Scripts").items()
         },
+        script_calls=_script_calls(_mapping(_mapping(raw.get("s3", {}), "s3").get("Scripts", {}), "Scripts")),
     )
     for database in inventory.databases:  # target placements are memoised too
         _hashable(database)
@@ -439,7 +441,17 @@ def _job(raw: Mapping[str, Any]) -> Consumer:
         connections=tuple((raw.get("Connections") or {}).get("Connections") or ()),
         workers=_job_workers(raw),
         arguments={str(k): str(v) for k, v in (raw.get("DefaultArguments") or {}).items()},
+        script=(raw.get("Command") or {}).get("ScriptLocation") or None,
     )
+
+
+def _script_calls(scripts: Mapping[str, Any]) -> dict[str, ScriptCalls]:
+    """Only the scripts whose calls the collector parsed ("Services" present)."""
+    return {
+        str(location): ScriptCalls(tuple(str(s) for s in entry["Services"]), bool(entry.get("GlobalSts")))
+        for location, entry in scripts.items()
+        if isinstance(entry, Mapping) and isinstance(entry.get("Services"), list)
+    }
 
 
 def _job_workers(raw: Mapping[str, Any]) -> int:

@@ -38,6 +38,7 @@ class Consumer:
     connections: tuple[str, ...]
     workers: int | None = None
     arguments: Mapping[str, str] = field(default_factory=dict)
+    script: str | None = None  # a job's ScriptLocation
 
     def argument_on(self, name: str) -> bool:
         return str(self.arguments.get(name, "")).lower() == "true"
@@ -135,6 +136,14 @@ def key_region(reference: str, default: str) -> str:
     return parts[3] if reference.startswith("arn:") and len(parts) > 3 and parts[3] else default
 
 
+@dataclass(frozen=True, slots=True)
+class ScriptCalls:
+    """What a job script calls, as checks.script_calls parses it (the text is never kept)."""
+
+    services: tuple[str, ...] = ()  # boto3 client/resource service names, Glue's DynamoDB sinks
+    global_sts: bool = False  # pinned to the global sts.amazonaws.com
+
+
 @dataclass(frozen=True)
 class Inventory:
     """One region's model: the network plus the Glue resources that decide what it must reach."""
@@ -152,6 +161,8 @@ class Inventory:
     bucket_regions: Mapping[str, str | None] = field(default_factory=dict)  # the jobs' script/temp buckets
     # Job script location -> whether it calls job.init() (None: could not be read)
     scripts: Mapping[str, bool | None] = field(default_factory=dict)
+    # Job script location -> the AWS calls in it; absent when the collector did not parse it
+    script_calls: Mapping[str, ScriptCalls] = field(default_factory=dict)
 
     @property
     def region(self) -> str:
