@@ -60,7 +60,8 @@ def findings_of(check_id: str, region: str, raw: dict[str, Any], subject: str) -
         findings = analyse_consumer(inventory, kind, name).findings  # type: ignore[arg-type]
     else:
         raise ValueError(f"unknown subject {subject!r}")
-    found = [dataclasses.asdict(f) for f in findings if f.check == check_id]
+    # `fix` is filled only by glue_netcheck.fixes.prove, never by the analysis these cases pin.
+    found = [{k: v for k, v in dataclasses.asdict(f).items() if k != "fix"} for f in findings if f.check == check_id]
     return list(json.loads(json.dumps(found)))  # tuples as the JSON lists a case file holds
 
 
