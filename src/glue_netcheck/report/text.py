@@ -13,7 +13,7 @@ from rich.text import Text
 
 from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
-from glue_netcheck.net.trace import PathResult
+from glue_netcheck.net.trace import PathResult, first_drop
 
 VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "unknown": "bold magenta"}
 HOP_STYLE = {"allow": "green", "deny": "bold red", "unknown": "magenta", "info": "cyan"}
@@ -54,6 +54,7 @@ def _headline(console: Console, verdict: str, title: str, failures: Sequence[str
 
 
 def _render_one(console: Console, report: ConnectionReport) -> None:
+    """The verdict, then the causes with their fixes, then the evidence: the paths hop by hop."""
     conn = report.connection
     _headline(
         console,
@@ -65,43 +66,66 @@ def _render_one(console: Console, report: ConnectionReport) -> None:
     console.print(f"VPC {report.vpc_id}, subnet {conn.subnet_id} ({conn.availability_zone})")
     console.print(f"security groups: {', '.join(conn.security_group_ids) or 'none'}")
     console.print(f"used by: {users}")
-    for path in report.paths:
-        console.print()
-        console.print(_path_title(path))
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
-        table.add_column("#", justify="right")
-        table.add_column("hop")
-        table.add_column("resource", overflow="fold")
-        table.add_column("verdict")
-        table.add_column("why", overflow="fold", ratio=1)
-        for number, hop in enumerate(path.hops, 1):
-            style = "bold red" if path.blocked_at and hop.id == path.blocked_at.id and hop.verdict == "deny" else None
-            table.add_row(
-                str(number),
-                hop.type,
-                hop.id,
-                Text(hop.verdict, style=HOP_STYLE[hop.verdict]),
-                hop.detail,
-                style=style,
-            )
-        console.print(table)
     console.print()
     if not report.findings:
         console.print(Text("No findings.", style="green"))
+        console.print()
     _findings(console, report.findings)
+    for path in report.paths:
+        _path(console, path)
+
+
+def _path(console: Console, path: PathResult) -> None:
+    console.print(_path_title(path))
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("hop")
+    table.add_column("resource", overflow="fold")
+    table.add_column("verdict")
+    table.add_column("why", overflow="fold", ratio=1)
+    drop = first_drop(path.hops)
+    reached = True
+    for number, hop in enumerate(path.hops, 1):
+        blocking = hop is drop
+        verdict = Text(hop.verdict, style=HOP_STYLE[hop.verdict]) if reached else Text("not reached", style="dim")
+        table.add_row(
+            str(number),
+            hop.type,
+            hop.id,
+            verdict,
+            hop.detail,
+            style="bold red" if blocking else None if reached else "dim",
+        )
+        reached = reached and not blocking  # traffic dropped here goes no further
+    console.print(table)
+    console.print()
+
+
+def _fix_lines(finding: Finding) -> list[str]:
+    """The fix as lines to copy: commands whole, one per line (verified fix first, if any)."""
+    fix = getattr(finding, "fix", None)
+    commands = list(getattr(fix, "commands", ()) or ())
+    return commands or [line for line in finding.remediation.splitlines() if line.strip()]
 
 
 def _findings(console: Console, findings: Sequence[Finding]) -> None:
     for finding in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
         header = Text(f"{finding.severity.upper()} ", style=SEVERITY_STYLE[finding.severity])
         header.append(f"{finding.check} on {finding.resource}", style="bold")
+        if finding.folded:
+            header.append(f" (also: {', '.join(finding.folded)})")
         console.print(header)
         body = [finding.message]
         if finding.predicts:
             body.append(f"Glue will fail with: {', '.join(finding.predicts)}")
-        if finding.remediation:
-            body.append(f"Fix: {finding.remediation}")
-        console.print(Padding("\n".join(body), (0, 0, 1, 2)))
+        console.print(Padding("\n".join(body), (0, 0, 0, 2)))
+        lines = _fix_lines(finding)
+        if lines:
+            console.print(Padding("Fix:", (0, 0, 0, 2)))
+            for line in lines:
+                # Never wrapped inside: a command must survive copy and paste.
+                console.print(Text(f"    {line}"), soft_wrap=True)
+        console.print()
 
 
 def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: int = 100) -> str:
