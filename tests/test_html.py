@@ -24,7 +24,7 @@ import pytest
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import BatchReport, ConnectionReport
-from glue_netcheck.checks.finding import Finding
+from glue_netcheck.checks.finding import Fix
 from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.report import html
 from glue_netcheck.report.svg import boxes
@@ -182,26 +182,6 @@ def test_user_values_are_escaped() -> None:
     assert any(text == f"aws x {HOSTILE}" for _, text in page.find("pre"))
 
 
-@dataclasses.dataclass(frozen=True)
-class Fix:
-    verified: bool
-    effect: str
-    commands: tuple[str, ...]
-    terraform: str
-
-
-@dataclasses.dataclass(frozen=True)
-class FixedFinding(Finding):
-    # Stand-in until Finding carries CONTRACT.md's `fix` itself (issue 15 item 1): same fields.
-    fix: Fix | None = None
-
-
-def with_fix(finding: Finding, fix: Fix) -> Finding:
-    if "fix" in {f.name for f in dataclasses.fields(Finding)}:
-        return dataclasses.replace(finding, fix=fix)  # type: ignore[call-arg]
-    return FixedFinding(**{f.name: getattr(finding, f.name) for f in dataclasses.fields(Finding)}, fix=fix)
-
-
 def test_fix_commands_each_get_a_copy_button() -> None:
     report = analysis("nat-without-igw-route")
     commands = (
@@ -210,7 +190,8 @@ def test_fix_commands_each_get_a_copy_button() -> None:
         ' --gateway-id "$IGW"',
     )
     fix = Fix(True, "kms becomes reachable via nat-gateway", commands, 'resource "aws_route" "nat" {}')
-    fixed = dataclasses.replace(report, findings=(with_fix(report.findings[0], fix), *report.findings[1:]))
+    first = dataclasses.replace(report.findings[0], fix=fix, folded=("target-reachable",))
+    fixed = dataclasses.replace(report, findings=(first, *report.findings[1:]))
     page = Page(html.render(fixed))
     pres = {a["id"]: (a.get("class", ""), t) for a, t in page.find("pre")}
     buttons = [a["data-target"] for a, _ in page.find("button", class_="copy")]
@@ -219,6 +200,7 @@ def test_fix_commands_each_get_a_copy_button() -> None:
     assert [t for c, t in pres.values() if c == "fix-script"] == ["\n".join(commands)]
     assert [t for c, t in pres.values() if c == "terraform"] == ['resource "aws_route" "nat" {}']
     assert any("verified fix" in t for _, t in page.find("span", class_="ok"))
+    assert [t for _, t in page.find("p", class_="folded")] == ["Also reported by: target-reachable"]
     # The same finding without fix data offers its remediation to copy instead.
     plain = [(a.get("class", ""), t) for a, t in Page(html.render(report)).find("pre")]
     assert plain[0] == ("remediation", report.findings[0].remediation)

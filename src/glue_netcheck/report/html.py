@@ -16,13 +16,16 @@ import html
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING
 
 from glue_netcheck import __version__
 from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report, Verdict
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.net.trace import PathResult
 from glue_netcheck.report.svg import Box, boxes, diagram
+
+if TYPE_CHECKING:
+    from glue_netcheck.report import RenderOptions
 
 WORST: dict[Verdict, int] = {"fail": 0, "unknown": 1, "warn": 2, "pass": 3}
 VERDICT_WORDS = {
@@ -137,22 +140,19 @@ def _copyable(ids: Iterator[int], text: str, css: str = "") -> str:
 
 def _fix(finding: Finding, ids: Iterator[int]) -> list[str]:
     """The proven fix where the finding carries one (CONTRACT.md "Fixes"), else the remediation."""
-    fix: Any = getattr(finding, "fix", None)
-    out: list[str] = []
-    commands = [str(c) for c in getattr(fix, "commands", ()) or ()]
+    fix, out = finding.fix, []
     if fix is not None:
-        verified = bool(getattr(fix, "verified", False))
-        label = '<span class="ok">verified fix</span>' if verified else '<span class="unverified">unverified</span>'
-        out.append(f"<p>{label}: {_e(getattr(fix, 'effect', ''))}</p>")
+        label = '<span class="ok">verified fix</span>' if fix.verified else '<span class="unverified">unverified</span>'
+        out.append(f"<p>{label}: {_e(fix.effect)}</p>")
+    commands = fix.commands if fix is not None else ()
     if commands:
         out += [_copyable(ids, command, "fix-command") for command in commands]
         if len(commands) > 1:
             out.append('<p class="meta">All steps, in order:</p>' + _copyable(ids, "\n".join(commands), "fix-script"))
     elif finding.remediation:
         out.append("<p><b>Fix:</b></p>" + _copyable(ids, finding.remediation, "remediation"))
-    terraform = getattr(fix, "terraform", None)
-    if terraform:
-        out.append("<p><b>Terraform:</b></p>" + _copyable(ids, str(terraform), "terraform"))
+    if fix is not None and fix.terraform:
+        out.append("<p><b>Terraform:</b></p>" + _copyable(ids, fix.terraform, "terraform"))
     return out
 
 
@@ -169,6 +169,8 @@ def _findings(findings: Sequence[Finding], addresses: Mapping[str, str], ids: It
         )
         if f.predicts:
             out.append(f"<p>Glue will fail with: <b>{_e(', '.join(f.predicts))}</b></p>")
+        if f.folded:
+            out.append(f'<p class="meta folded">Also reported by: {_e(", ".join(f.folded))}</p>')
         out += _fix(f, ids)
         out.append("</div>")
     return "".join(out)
@@ -274,7 +276,7 @@ def _consumer(report: ConsumerReport, ids: Iterator[int]) -> tuple[str, str]:
     return title, "".join(out)
 
 
-def render(report: Report, options: Any = None) -> str:
+def render(report: Report, options: RenderOptions | None = None) -> str:
     """The page for a connection, job/crawler, scan or plan report. `options` (RenderOptions)
     is accepted for the common renderer signature; a page has no colour or width setting."""
     ids = count(1)

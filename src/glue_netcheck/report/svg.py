@@ -52,9 +52,7 @@ def _short(text: str, limit: int) -> str:
 
 
 def _code(hop: Hop) -> str:
-    # Hops carry their explanation code as a field; older traces only had it in the text.
-    code = getattr(hop, "code", None)
-    return str(code) if code else hop.detail.split(":")[0] if ":" in hop.detail else hop.verdict
+    return hop.code or hop.verdict
 
 
 def blocking_index(path: PathResult) -> int | None:
