@@ -303,7 +303,7 @@ def plan_command(
     def body() -> int:
         planned = inputs.for_plan(plan_file, inputs.Source(snapshot, region, profile))
         reports = tuple(analyse_connection(planned.inventory, name) for name in planned.names)
-        batch = BatchReport("plan", reports, planned.addresses, planned.source)
+        batch = BatchReport("plan", reports, planned.addresses, str(plan_file))
         deliver(batch, fmt, output, _options(color))
         return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
 

@@ -1,69 +1,174 @@
-"""SARIF 2.1.0: one rule per check, one result per finding."""
+"""SARIF 2.1.0 that GitHub code scanning accepts: one rule per check, one result per finding.
+
+GitHub rejects a whole upload when any result lacks a physical location ("locationFromSarifResult:
+expected a physical location"), so every result names a file and a line:
+
+- `plan`: the `.tf` file and start line of the resource block when source locations are
+  given (`RenderOptions.locations`, Terraform address -> (path, line)), else the plan file;
+- snapshot analyses: the snapshot file;
+- live analyses, where there is no file: a stable relative URI `aws/<region>/<resource>`.
+
+Paths are relative URIs with `uriBaseId` `%SRCROOT%` (GitHub reads relative paths from the
+repository root); an absolute path becomes a `file://` URI, which GitHub makes relative to
+the checkout. `partialFingerprints.primaryLocationLineHash` is a hash of check, region, scope
+and resource, so an alert keeps its identity across runs even when the .tf file's lines move,
+and two findings that share a file and line (every snapshot finding is on line 1) stay two
+alerts. The GitHub ingestion rules checked are listed in tests/test_sarif.py.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from glue_netcheck import __version__
-from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
+from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report
 from glue_netcheck.checks import ALL
 from glue_netcheck.checks.finding import Finding
 
+if TYPE_CHECKING:
+    from glue_netcheck.report import RenderOptions
+
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 DOCS = "https://github.com/glue-netcheck/glue-netcheck/blob/main/docs/checks.md"
+SRCROOT = "%SRCROOT%"
+SECTIONS = ("What it checks", "How Glue fails", "Remediation", "References")
+TEXT_LIMIT = 1024  # GitHub: shortDescription and fullDescription text
 
 
 def _rules() -> list[dict[str, Any]]:
-    return [
-        {
-            "id": check.id,
-            "name": "".join(part.capitalize() for part in check.id.split("-")),
-            "shortDescription": {"text": check.title},
-            "fullDescription": {"text": check.doc.split("\n\n")[0].removeprefix("What it checks\n")},
-            "help": {"text": check.doc},
-            "helpUri": f"{DOCS}#{check.id}",
-            "defaultConfiguration": {"level": LEVEL[check.severity]},
-        }
-        for check in ALL
-    ]
+    rules = []
+    for check in ALL:
+        first = check.doc.split("\n\n")[0].removeprefix("What it checks\n")
+        markdown = "\n".join(f"### {line}" if line in SECTIONS else line for line in check.doc.splitlines())
+        rules.append(
+            {
+                "id": check.id,
+                "name": "".join(part.capitalize() for part in check.id.split("-")),
+                "shortDescription": {"text": _limit(check.title or check.id)},
+                "fullDescription": {"text": _limit(" ".join(first.split()) or check.title or check.id)},
+                "help": {"text": check.doc or check.title, "markdown": markdown or check.title},
+                "helpUri": f"{DOCS}#{check.id}",
+                "defaultConfiguration": {"level": LEVEL[check.severity]},
+                "properties": {"tags": ["aws", "glue", "network"], "precision": "high"},
+            }
+        )
+    return rules
 
 
-def render(reports: Sequence[ConnectionReport], addresses: Mapping[str, str] | None = None) -> str:
-    """`addresses`: resource id -> Terraform address, for plans: the logical location's name."""
-    return _document([(r.region, r.connection.name, f) for r in reports for f in r.findings], addresses or {})
+def _limit(text: str) -> str:
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
-def render_consumer(result: ConsumerReport) -> str:
-    scope = f"{result.consumer.kind}/{result.consumer.name}"
-    own = [(result.region, scope, f) for f in result.findings]
-    return _document(own + [(r.region, r.connection.name, f) for r in result.connections for f in r.findings])
+@dataclass(frozen=True)
+class _Where:
+    """What a result's location is derived from."""
+
+    source: str | None  # the plan or snapshot file; None for a live analysis
+    addresses: Mapping[str, str]  # resource id -> Terraform address (plans)
+    locations: Mapping[str, tuple[str, int]]  # Terraform address -> (.tf path, start line)
 
 
-def _document(findings: Sequence[tuple[str, str, Finding]], addresses: Mapping[str, str] | None = None) -> str:
-    addresses = addresses or {}
+def _artifact(path: str) -> dict[str, str]:
+    windows = PureWindowsPath(path)
+    if PurePosixPath(path).is_absolute() or (windows.drive and windows.is_absolute()):
+        posix = windows.as_posix() if windows.drive else path
+        return {"uri": "file://" + ("/" if windows.drive else "") + quote(posix, safe="/:")}
+    relative = path.replace("\\", "/")
+    while relative.startswith("./"):
+        relative = relative[2:]
+    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _location(region: str, scope: str, finding: Finding, where: _Where) -> dict[str, Any]:
+    address = where.addresses.get(finding.resource)
+    if address is not None and address in where.locations:
+        path, line = where.locations[address]
+        artifact, start = _artifact(path), max(1, int(line))
+    elif where.source:
+        artifact, start = _artifact(where.source), 1
+    else:  # live: no file, so a stable name for the place the finding is about
+        name = "/".join(quote(part, safe="") for part in ("aws", region, finding.resource))
+        artifact, start = {"uri": name, "uriBaseId": SRCROOT}, 1
+    return {
+        "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": start}},
+        "logicalLocations": [
+            {
+                "name": finding.resource,
+                "kind": "resource",
+                "fullyQualifiedName": address or f"{region}/{scope}/{finding.resource}",
+            }
+        ],
+    }
+
+
+def _fingerprints(findings: Sequence[tuple[str, str, Finding]]) -> list[str]:
+    """GitHub's `hash:occurrence` form: one check can find two things on one resource (a
+    VPC's two DNS attributes), and the occurrence number keeps them two alerts."""
+    seen: Counter[str] = Counter()
+    out = []
+    for region, scope, finding in findings:
+        key = hashlib.sha256("\0".join((finding.check, region, scope, finding.resource)).encode()).hexdigest()[:16]
+        seen[key] += 1
+        out.append(f"{key}:{seen[key]}")
+    return out
+
+
+def _result(
+    region: str, scope: str, finding: Finding, fingerprint: str, where: _Where, index: Mapping[str, int]
+) -> dict[str, Any]:
+    message = finding.message or finding.check
+    result: dict[str, Any] = {
+        "ruleId": finding.check,
+        "level": LEVEL[finding.severity],
+        "message": {"text": f"{message}. Fix: {finding.remediation}" if finding.remediation else message},
+        "locations": [_location(region, scope, finding, where)],
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+        "properties": {"scope": scope, "region": region, "predicts": list(finding.predicts)},
+    }
+    if finding.check in index:
+        result["ruleIndex"] = index[finding.check]
+    return result
+
+
+def _findings(report: Report) -> list[tuple[str, str, Finding]]:
+    """(region, scope, finding) for every finding: scope is the connection, or the job/crawler
+    for a consumer's own findings."""
+    if isinstance(report, ConsumerReport):
+        scope = f"{report.consumer.kind}/{report.consumer.name}"
+        own = [(report.region, scope, f) for f in report.findings]
+        return own + [(r.region, r.connection.name, f) for r in report.connections for f in r.findings]
+    reports = report.results if isinstance(report, BatchReport) else (report,)
+    return [(r.region, r.connection.name, f) for r in reports for f in r.findings]
+
+
+def render(
+    report: Report | Sequence[ConnectionReport], options: RenderOptions | Mapping[str, str] | None = None
+) -> str:
+    """The output seam's `render(report, options)`. The old call, `render(reports, addresses)`
+    with a list of connection reports and a plan's addresses, still works until its callers
+    are gone."""
+    if not isinstance(report, ConnectionReport | ConsumerReport | BatchReport):
+        addresses = dict(options) if isinstance(options, Mapping) else {}
+        report = BatchReport("plan" if addresses else "scan", tuple(report), addresses)
+        options = None
+    source = report.source if isinstance(report, BatchReport) and report.source else getattr(options, "source", None)
+    where = _Where(
+        source=str(source) if source else None,
+        addresses=report.addresses if isinstance(report, BatchReport) else {},
+        locations=getattr(options, "locations", None) or {},
+    )
     index = {check.id: i for i, check in enumerate(ALL)}
+    findings = _findings(report)
     results = [
-        {
-            "ruleId": f.check,
-            "ruleIndex": index[f.check],
-            "level": LEVEL[f.severity],
-            "message": {"text": f"{f.message}. Fix: {f.remediation}" if f.remediation else f.message},
-            "locations": [
-                {
-                    "logicalLocations": [
-                        {
-                            "name": f.resource,
-                            "kind": "resource",
-                            "fullyQualifiedName": addresses.get(f.resource, f"{region}/{scope}/{f.resource}"),
-                        },
-                    ],
-                }
-            ],
-            "properties": {"scope": scope, "region": region, "predicts": list(f.predicts)},
-        }
-        for region, scope, f in findings
+        _result(region, scope, f, fingerprint, where, index)
+        for (region, scope, f), fingerprint in zip(findings, _fingerprints(findings), strict=True)
     ]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -74,12 +179,25 @@ def _document(findings: Sequence[tuple[str, str, Finding]], addresses: Mapping[s
                     "driver": {
                         "name": "glue-netcheck",
                         "version": __version__,
+                        "semanticVersion": __version__,
                         "informationUri": DOCS,
                         "rules": _rules(),
                     }
                 },
+                # No uri: the root is wherever the reader's checkout is (GitHub: the repository).
+                "originalUriBaseIds": {SRCROOT: {"description": {"text": "The repository root."}}},
                 "results": results,
             }
         ],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def render_report(report: Report, options: RenderOptions) -> str:
+    """The name report/__init__.py calls today; the same as `render`."""
+    return render(report, options)
+
+
+def render_consumer(result: ConsumerReport) -> str:
+    """Old entry point for a job's or crawler's report: `render(result, options)` does the same."""
+    return render(result)
