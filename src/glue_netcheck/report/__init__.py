@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report
+from glue_netcheck.checks.finding import Finding
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ def connections_of(report: Report) -> tuple[ConnectionReport, ...]:
     if isinstance(report, ConsumerReport):
         return report.connections
     return report.results
+
+
+def fix_lines(finding: Finding) -> list[str]:
+    """The fix as lines to copy: commands whole, one per line (verified fix first, if any)."""
+    fix = getattr(finding, "fix", None)
+    commands = list(getattr(fix, "commands", ()) or ())
+    return commands or [line for line in finding.remediation.splitlines() if line.strip()]
 
 
 def _text(report: Report, options: RenderOptions) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.graph import chain, trace_graph
-from glue_netcheck.net.trace import PathResult
+from glue_netcheck.net.trace import PathResult, first_drop
+from glue_netcheck.report import fix_lines as _fix_lines
 
 ICON = {"allow": "✅ allow", "deny": "⛔ deny", "unknown": "❔ unknown", "info": "ℹ️ info"}
 
@@ -42,8 +43,9 @@ def _findings(findings: Sequence[Finding]) -> list[str]:
         out.append(f"- **{f.severity}** `{f.check}` on `{f.resource}`: {_cell(f.message)}")
         if f.predicts:
             out.append(f"  - Glue will fail: {', '.join(f'`{c}`' for c in f.predicts)}")
-        if f.remediation:
-            out.append(f"  - Fix: `{f.remediation}`")
+        lines = _fix_lines(f)
+        if lines:  # a fenced block: commands whole, one per line, ready to paste
+            out += ["  - Fix:", "", "    ```sh", *(f"    {line}" for line in lines), "    ```", ""]
     return out
 
 
@@ -58,6 +60,10 @@ def _one(report: ConnectionReport) -> list[str]:
         f"- Predicted failures: {', '.join(f'`{c}`' for c in report.predicted_failures) or 'none'}",
         "",
     ]
+    out += ["### Causes and fixes", ""]
+    if not report.findings:
+        out.append("None.")
+    out += [*_findings(report.findings), ""]
     for path in report.paths:
         state = (
             "reachable via " + str(path.via)
@@ -72,14 +78,13 @@ def _one(report: ConnectionReport) -> list[str]:
             "| # | hop | resource | verdict | why |",
             "|---|---|---|---|---|",
         ]
-        out += [
-            f"| {i} | {h.type} | `{h.id}` | {ICON[h.verdict]} | {_cell(h.detail)} |" for i, h in enumerate(path.hops, 1)
-        ]
+        drop = first_drop(path.hops)
+        after = False
+        for i, h in enumerate(path.hops, 1):
+            verdict = "➖ not reached" if after else ICON[h.verdict]
+            out.append(f"| {i} | {h.type} | `{h.id}` | {verdict} | {_cell(h.detail)} |")
+            after = after or h is drop
         out += ["", mermaid(path), ""]
-    out += ["### Findings", ""]
-    if not report.findings:
-        out.append("None.")
-    out += [*_findings(report.findings), ""]
     return out
 
 

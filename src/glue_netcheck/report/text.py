@@ -14,6 +14,7 @@ from rich.text import Text
 from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 from glue_netcheck.net.trace import PathResult, first_drop
+from glue_netcheck.report import fix_lines
 
 VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "unknown": "bold magenta"}
 HOP_STYLE = {"allow": "green", "deny": "bold red", "unknown": "magenta", "info": "cyan"}
@@ -101,13 +102,6 @@ def _path(console: Console, path: PathResult) -> None:
     console.print()
 
 
-def _fix_lines(finding: Finding) -> list[str]:
-    """The fix as lines to copy: commands whole, one per line (verified fix first, if any)."""
-    fix = getattr(finding, "fix", None)
-    commands = list(getattr(fix, "commands", ()) or ())
-    return commands or [line for line in finding.remediation.splitlines() if line.strip()]
-
-
 def _findings(console: Console, findings: Sequence[Finding]) -> None:
     for finding in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
         header = Text(f"{finding.severity.upper()} ", style=SEVERITY_STYLE[finding.severity])
@@ -119,7 +113,7 @@ def _findings(console: Console, findings: Sequence[Finding]) -> None:
         if finding.predicts:
             body.append(f"Glue will fail with: {', '.join(finding.predicts)}")
         console.print(Padding("\n".join(body), (0, 0, 0, 2)))
-        lines = _fix_lines(finding)
+        lines = fix_lines(finding)
         if lines:
             console.print(Padding("Fix:", (0, 0, 0, 2)))
             for line in lines:
