@@ -235,6 +235,13 @@ def _connection(
     return "".join(out)
 
 
+def _where_stopped(path: PathResult) -> str:
+    if path.blocked_at is not None:
+        return f"{path.service}: {path.blocked_at.id}"
+    hop = next((h for h in path.hops if h.verdict == "unknown"), None)
+    return f"{path.service}: undecided" + (f" at {hop.id}" if hop else "")
+
+
 def _batch(report: BatchReport, ids: Iterator[int]) -> tuple[str, str]:
     results = sorted(report.results, key=lambda r: (WORST[r.verdict], r.region, r.connection.name))
     verdict = min((r.verdict for r in results), key=WORST.__getitem__, default="pass")
@@ -246,10 +253,10 @@ def _batch(report: BatchReport, ids: Iterator[int]) -> tuple[str, str]:
     if results:
         out.append(
             '<table class="summary"><tr><th>connection</th><th>region</th><th>verdict</th>'
-            "<th>predicted failures</th><th>blocked at</th></tr>"
+            "<th>predicted failures</th><th>stopped at</th></tr>"
         )
         for index, r in enumerate(results, 1):
-            blocked = "; ".join(f"{p.service}: {p.blocked_at.id}" for p in r.paths if p.blocked_at)
+            blocked = "; ".join(_where_stopped(p) for p in r.paths if p.reachable is not True)
             out.append(
                 f'<tr><td><a href="#conn-{index}">{_e(r.connection.name)}</a></td><td>{_e(r.region)}</td>'
                 f'<td class="t-{_e(r.verdict)}">{_e(r.verdict)}</td>'
