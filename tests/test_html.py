@@ -29,7 +29,7 @@ from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.report import html
 from glue_netcheck.report.svg import boxes
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.json") if p.stem != "layouts")
 LAYOUTS: dict[str, dict[str, Any]] = json.loads((FIXTURES / "layouts.json").read_text())
@@ -364,3 +364,16 @@ def test_copy_button_copies_the_fix(stub: str, tmp_path: Path) -> None:
     seen = probed(html.render(report), tmp_path, CLICK.replace("STUB", stub))
     assert seen["expected"] == report.findings[0].remediation
     assert seen["copied"] == seen["expected"] and seen["state"] == "yes"
+
+
+@needs_chromium
+def test_cli_writes_the_page_chromium_opens(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    snapshot = str(FIXTURES / "nat-without-igw-route.json")
+    done = run_cli("connection", "orders-db", "--snapshot", snapshot, "--format", "html", "--output", str(out))
+    assert done.code == 1 and done.stdout == "", done.stderr
+    report = analysis("nat-without-igw-route")
+    seen = probed(out.read_text(encoding="utf-8"), tmp_path)
+    assert seen["verdict"][0].startswith("FAIL") and seen["violations"] == [] and seen["loaded"] == []
+    assert [s for s, _ in seen["diagrams"]] == [p.service for p in report.paths]
+    assert sorted(c for c, _, _ in seen["findings"]) == sorted(f.check for f in report.findings)
