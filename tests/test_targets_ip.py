@@ -16,9 +16,11 @@ from scenarios import AZ, SCENARIOS, Layout
 ADDRESS = "10.0.5.10"
 
 
-def listener(aws: Aws, layout: Layout, *, admit: str | None, address: str = ADDRESS) -> dict[str, str]:
-    """A database host in its own subnet 10.0.5.0/24: an ENI at `address` whose group admits
-    `admit` on 5432 (an EC2-hosted PostgreSQL, say)."""
+def listener(
+    aws: Aws, layout: Layout, *, admit: str | None, address: str = ADDRESS, port: int = 5432, more: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """A database host in its own subnet 10.0.5.0/24: an ENI at `address` (and one at each of
+    `more`) whose group admits `admit` on `port` (an EC2-hosted PostgreSQL or Kafka, say)."""
     ec2 = aws.clients.ec2
     subnet = ec2.create_subnet(VpcId=layout.vpc, CidrBlock="10.0.5.0/24", AvailabilityZone=AZ)["Subnet"]["SubnetId"]
     group = ec2.create_security_group(GroupName="pg-host", Description="pg", VpcId=layout.vpc)["GroupId"]
@@ -26,9 +28,11 @@ def listener(aws: Aws, layout: Layout, *, admit: str | None, address: str = ADDR
         ec2.authorize_security_group_ingress(
             GroupId=group,
             IpPermissions=[
-                {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": admit}]}
+                {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": admit}]}
             ],
         )
+    for other in more:
+        ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress=other, Groups=[group])
     eni = ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress=address, Groups=[group])
     return {"subnet": subnet, "group": group, "eni": eni["NetworkInterface"]["NetworkInterfaceId"]}
 
@@ -252,3 +256,65 @@ def test_one_eni_lookup_for_every_address_and_at_most_20_calls(aws: Aws, monkeyp
     assert reader.calls["ec2:DescribeNetworkInterfaces"] == 1
     assert [i["NetworkInterfaceId"] for i in raw["ec2"]["NetworkInterfaces"]] == [host["eni"]]
     assert raw["ec2"]["NetworkInterfaceLookups"] == [ADDRESS]
+
+
+def named(aws: Aws, layout: Layout, kind: str, properties: dict[str, str]) -> dict[str, Any]:
+    aws.clients.glue.create_connection(
+        ConnectionInput={
+            "Name": "source",
+            "ConnectionType": kind,
+            "ConnectionProperties": properties,
+            "PhysicalConnectionRequirements": {
+                "SubnetId": layout.subnet,
+                "SecurityGroupIdList": [layout.glue_sg],
+                "AvailabilityZone": AZ,
+            },
+        }
+    )
+    result = aws.cli("connection", "source", "--format", "json")
+    report: dict[str, Any] = result.json
+    report["exit"] = result.code
+    return report
+
+
+def test_every_kafka_bootstrap_broker_is_traced(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    listener(aws, layout, admit=layout.glue_sg, port=9092)  # 10.0.5.10 only
+
+    report = named(
+        aws, layout, "KAFKA", {"KAFKA_BOOTSTRAP_SERVERS": "10.0.5.10:9092,10.0.5.11:9092", "KAFKA_SSL_ENABLED": "false"}
+    )
+
+    # The second broker: nothing listens at its address.
+    assert blocked(report) == (False, "network-interface", "10.0.5.11", ["target-unreachable"], 1)
+
+
+def test_kafka_brokers_all_held_pass_on_the_protocols_port(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    listener(aws, layout, admit=layout.glue_sg, port=9092, more=("10.0.5.11",))
+
+    report = named(
+        aws, layout, "KAFKA", {"KAFKA_BOOTSTRAP_SERVERS": "10.0.5.10,10.0.5.11", "KAFKA_SSL_ENABLED": "false"}
+    )
+
+    path = target(report)
+    assert (path["port"], path["reachable"], path["via"], report["exit"]) == (9092, True, "local", 0)
+
+
+def test_host_and_port_properties_name_the_target(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    listener(aws, layout, admit=layout.glue_sg)
+
+    report = named(aws, layout, "POSTGRESQL", {"HOST": ADDRESS, "PORT": "5432", "DATABASE": "orders"})
+
+    path = target(report)
+    assert (path["endpoint"], path["port"], path["reachable"], report["exit"]) == (ADDRESS, 5432, True, 0)
+
+
+def test_host_and_port_properties_on_a_port_the_group_does_not_admit(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host = listener(aws, layout, admit=layout.glue_sg)
+
+    report = named(aws, layout, "POSTGRESQL", {"HOST": ADDRESS, "PORT": "6432", "DATABASE": "orders"})
+
+    assert blocked(report) == (False, "security-group", host["group"], ["target-unreachable"], 1)
