@@ -19,6 +19,7 @@ import pytest
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.checks import ALL
+from glue_netcheck.checks.finding import Finding
 from glue_netcheck.model.build import build_inventory
 
 CASES = Path(__file__).parent / "cases"
@@ -61,8 +62,18 @@ def findings_of(check_id: str, region: str, raw: dict[str, Any], subject: str) -
     else:
         raise ValueError(f"unknown subject {subject!r}")
     # `fix` is filled only by glue_netcheck.fixes.prove, never by the analysis these cases pin.
-    found = [{k: v for k, v in dataclasses.asdict(f).items() if k != "fix"} for f in findings if f.check == check_id]
-    return list(json.loads(json.dumps(found)))  # tuples as the JSON lists a case file holds
+    return [_as_json(f) for f in findings if f.check == check_id]
+
+
+def _as_json(finding: Finding) -> dict[str, Any]:
+    """Every field as the JSON a case file holds, except `fix` (proven by re-analysis: tested in
+    the fixes' own tests) and fields left at their default (so a field added to Finding later
+    does not churn every case file)."""
+    default = {f.name: f.default for f in dataclasses.fields(Finding) if f.default is not dataclasses.MISSING}
+    whole = json.loads(json.dumps(dataclasses.asdict(finding)))  # tuples as JSON lists
+    return {
+        k: v for k, v in whole.items() if k != "fix" and (k not in default or json.loads(json.dumps(default[k])) != v)
+    }
 
 
 def load(path: Path) -> dict[str, Any]:
