@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from glue_netcheck.collect.terraform.resolve import default_id
 from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, permission, protocol, route
 
 
@@ -85,10 +86,25 @@ def endpoint_subnet(raw: Raw, v: Values) -> None:
 
 def endpoint_security_group(raw: Raw, v: Values) -> None:
     if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        if v("replace_default_association"):
+            default = default_id("sg-", endpoint["VpcId"])
+            endpoint["Groups"] = [g for g in endpoint["Groups"] if g.get("GroupId") != default]
         endpoint["Groups"].append({"GroupId": v("security_group_id")})
 
 
+def dhcp_association(raw: Raw, v: Values) -> None:
+    if (vpc := _target(raw, "Vpcs", v, "vpc_id")) is not None and v("dhcp_options_id"):
+        vpc["DhcpOptionsId"] = v("dhcp_options_id")
+
+
+def cidr_association(raw: Raw, v: Values) -> None:
+    if (vpc := _target(raw, "Vpcs", v, "vpc_id")) is not None and v("cidr_block"):
+        vpc["CidrBlockAssociationSet"].append({"CidrBlock": v("cidr_block"), "CidrBlockState": {"State": "associated"}})
+
+
 TRANSLATORS: dict[str, Translator] = {
+    "aws_vpc_dhcp_options_association": dhcp_association,
+    "aws_vpc_ipv4_cidr_block_association": cidr_association,
     "aws_route": aws_route,
     "aws_route_table_association": route_table_association,
     "aws_main_route_table_association": main_route_table_association,

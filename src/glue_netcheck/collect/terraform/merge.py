@@ -3,27 +3,39 @@ live account) by id, deleted ones leave, and AWS's implicit parts are added."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
-from glue_netcheck.collect.terraform import attach, glue, network
+from glue_netcheck.collect.terraform import account, attach, glue, network
 from glue_netcheck.collect.terraform.plan import Plan, PlanError
-from glue_netcheck.collect.terraform.resolve import resolve
+from glue_netcheck.collect.terraform.resolve import default_id, resolve
 from glue_netcheck.collect.terraform.shapes import EC2_SECTIONS, Raw, Translator, Values
 
-# Resources that stand alone first, then the ones that add to them (routes, rules, associations).
-PHASES: tuple[dict[str, Translator], ...] = ({**network.TRANSLATORS, **glue.TRANSLATORS}, attach.TRANSLATORS)
+# Resources that stand alone first, then the ones that add to them (routes, rules, associations),
+# to planned and existing resources alike.
+PHASES: tuple[dict[str, Translator], ...] = (
+    {**network.TRANSLATORS, **glue.TRANSLATORS, **account.STANDALONE},
+    {**attach.TRANSLATORS, **account.ATTACHED},
+)
 
 
-def translate(plan: Plan, region: str) -> Raw:
+def translate(plan: Plan, region: str, base: Mapping[str, Any] | None = None) -> Raw:
+    """The raw region: the base's resources (minus the deleted ones) with the plan's applied."""
+    plan.region = region
     raw = Raw(region)
+    base_ec2 = (base or {}).get("ec2") or {}
+    for section, key in EC2_SECTIONS.items():
+        for item in base_ec2.get(section) or []:
+            if isinstance(item, Mapping) and str(item.get(key)) not in plan.deleted_ids:
+                raw.ec2[section][str(item.get(key))] = copy.deepcopy(dict(item))
     for table in PHASES:
         for res in plan.resources:
             if (translator := table.get(res.type)) is not None:
                 translator(raw, Values(plan, res))
-    subnet_vpc = {s["SubnetId"]: s["VpcId"] for s in raw.ec2["Subnets"].values()}
+    subnet_vpc = {s["SubnetId"]: s.get("VpcId") for s in raw.ec2["Subnets"].values()}
     for nat in raw.ec2["NatGateways"].values():
-        nat["VpcId"] = subnet_vpc.get(nat["SubnetId"], "")
+        nat.setdefault("VpcId", subnet_vpc.get(nat["SubnetId"], ""))
     return raw
 
 
@@ -42,7 +54,7 @@ def _default_acl(vpc_id: str) -> dict[str, Any]:
         for e in (True, False)
     ]
     return {
-        "NetworkAclId": f"{vpc_id}/default-acl",
+        "NetworkAclId": default_id("acl-", vpc_id),
         "VpcId": vpc_id,
         "IsDefault": True,
         "Associations": [],
@@ -50,25 +62,49 @@ def _default_acl(vpc_id: str) -> dict[str, Any]:
     }
 
 
+def _default_group(vpc_id: str) -> dict[str, Any]:
+    # AWS's default group of a new VPC: members reach each other, everything may leave.
+    group = default_id("sg-", vpc_id)
+    return {
+        "GroupId": group,
+        "GroupName": "default",
+        "VpcId": vpc_id,
+        "IpPermissions": [
+            {"IpProtocol": "-1", "IpRanges": [], "PrefixListIds": [], "UserIdGroupPairs": [{"GroupId": group}]}
+        ],
+        "IpPermissionsEgress": [
+            {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "PrefixListIds": [], "UserIdGroupPairs": []}
+        ],
+    }
+
+
 def _implicit(ec2: dict[str, Any], plan: Plan) -> None:
     """What AWS adds without being asked: local routes, a main route table and a default ACL
     per VPC, and the prefix-list route of a gateway endpoint in each table it names."""
-    vpc_cidrs = {v["VpcId"]: v.get("CidrBlock") for v in ec2["Vpcs"]}
+    vpc_cidrs = {
+        v["VpcId"]: [a["CidrBlock"] for a in v.get("CidrBlockAssociationSet") or []] or [v.get("CidrBlock")]
+        for v in ec2["Vpcs"]
+    }
     for table in ec2["RouteTables"]:
-        if not any(r.get("GatewayId") == "local" for r in table["Routes"]) and vpc_cidrs.get(table["VpcId"]):
-            table["Routes"].insert(0, {"DestinationCidrBlock": vpc_cidrs[table["VpcId"]], "GatewayId": "local"})
-    for vpc_id in vpc_cidrs:
+        local = {r.get("DestinationCidrBlock") for r in table["Routes"] if r.get("GatewayId") == "local"}
+        missing = [c for c in vpc_cidrs.get(table["VpcId"], []) if c and c not in local]
+        table["Routes"][:0] = [{"DestinationCidrBlock": c, "GatewayId": "local"} for c in missing]
+    planned_vpcs = {r.id for r in plan.resources if r.type == "aws_vpc"}
+    for vpc_id, cidrs in vpc_cidrs.items():
         if not any(t["VpcId"] == vpc_id and any(a.get("Main") for a in t["Associations"]) for t in ec2["RouteTables"]):
             ec2["RouteTables"].append(
                 {
-                    "RouteTableId": f"{vpc_id}/main",
+                    "RouteTableId": default_id("rtb-", vpc_id),
                     "VpcId": vpc_id,
                     "Associations": [{"Main": True}],
-                    "Routes": [{"DestinationCidrBlock": vpc_cidrs[vpc_id], "GatewayId": "local"}],
+                    "Routes": [{"DestinationCidrBlock": c, "GatewayId": "local"} for c in cidrs if c],
                 }
             )
         if not any(a["VpcId"] == vpc_id and a.get("IsDefault") for a in ec2["NetworkAcls"]):
             ec2["NetworkAcls"].append(_default_acl(vpc_id))
+        group = default_id("sg-", vpc_id)
+        if vpc_id in planned_vpcs and not any(g["GroupId"] == group for g in ec2["SecurityGroups"]):
+            ec2["SecurityGroups"].append(_default_group(vpc_id))
     prefix = {p.get("PrefixListName"): p["PrefixListId"] for p in ec2.get("PrefixLists", [])}
     for endpoint in ec2["VpcEndpoints"]:
         if endpoint["VpcEndpointType"].lower() != "gateway" or endpoint["VpcEndpointId"] not in plan.addresses:
@@ -81,25 +117,46 @@ def _implicit(ec2: dict[str, Any], plan: Plan) -> None:
 
 def merge(base: Mapping[str, Any], plan: Plan, region: str) -> dict[str, Any]:
     """The base region's raw data with the plan applied."""
-    raw = translate(plan, region)
-    ec2: dict[str, Any] = {k: list(v) for k, v in (base.get("ec2") or {}).items() if isinstance(v, list)}
-    ec2["VpcAttributes"] = {**dict((base.get("ec2") or {}).get("VpcAttributes") or {}), **raw.attributes}
-    for section, key in EC2_SECTIONS.items():
-        planned = raw.ec2[section]
-        kept = [i for i in ec2.get(section, []) if i.get(key) not in planned and i.get(key) not in plan.deleted_ids]
-        ec2[section] = kept + list(planned.values())
+    raw = translate(plan, region, base)
+    base_ec2 = base.get("ec2") or {}
+    ec2: dict[str, Any] = {k: list(v) for k, v in base_ec2.items() if isinstance(v, list)}
+    ec2.update(raw.sections())
+    ec2["VpcAttributes"] = {**dict(base_ec2.get("VpcAttributes") or {}), **raw.attributes}
     _implicit(ec2, plan)
     glue_sections = dict(base.get("glue") or {})
     for section, items in raw.glue.items():
         names = {i["Name"] for i in items}
         glue_sections[section] = [i for i in glue_sections.get(section, []) if i.get("Name") not in names] + items
-    return {**base, "ec2": ec2, "glue": glue_sections, "region": region}
+    merged = {**base, "ec2": ec2, "glue": glue_sections, "region": region}
+    if raw.kms:
+        merged["kms"] = {
+            **(base.get("kms") or {}),
+            "Keys": account.merged((base.get("kms") or {}).get("Keys"), raw.kms, "KeyId"),
+        }
+    if raw.roles:
+        roles = account.merged((base.get("iam") or {}).get("Roles"), raw.roles, "Reference")
+        merged["iam"] = {**(base.get("iam") or {}), "Roles": roles}
+    if raw.buckets:
+        s3 = dict(base.get("s3") or {})
+        merged["s3"] = {**s3, "Buckets": {**(s3.get("Buckets") or {}), **raw.buckets}}
+    return merged
 
 
 def affected_connections(plan: Plan, base: Mapping[str, Any], merged: Mapping[str, Any]) -> list[str]:
     """The plan's connections, and the existing ones in every VPC the plan changes (a plan that
     deletes a KMS endpoint breaks connections it never names)."""
     names = {r.values.get("name") or r.address for r in plan.of_type("aws_glue_connection")}
+    touched = changed_vpcs(plan, base)
+    subnets = {s["SubnetId"]: s.get("VpcId") for s in (merged.get("ec2") or {}).get("Subnets", [])}
+    for connection in (merged.get("glue") or {}).get("Connections", []):
+        subnet = (connection.get("PhysicalConnectionRequirements") or {}).get("SubnetId")
+        if subnets.get(subnet) in touched:
+            names.add(connection["Name"])
+    return sorted(names)
+
+
+def changed_vpcs(plan: Plan, base: Mapping[str, Any]) -> set[str]:
+    """The VPCs the plan creates, changes, or deletes something in."""
     base_ec2 = base.get("ec2") or {}
     touched = existing_ids(plan, "vpc-") | {r.id for r in plan.of_type("aws_vpc")}
     touched |= {
@@ -113,12 +170,7 @@ def affected_connections(plan: Plan, base: Mapping[str, Any], merged: Mapping[st
         vpc = resolve(plan, res, "vpc_id")
         if isinstance(vpc, str):
             touched.add(vpc)
-    subnets = {s["SubnetId"]: s.get("VpcId") for s in (merged.get("ec2") or {}).get("Subnets", [])}
-    for connection in (merged.get("glue") or {}).get("Connections", []):
-        subnet = (connection.get("PhysicalConnectionRequirements") or {}).get("SubnetId")
-        if subnets.get(subnet) in touched:
-            names.add(connection["Name"])
-    return sorted(names)
+    return touched
 
 
 def existing_ids(plan: Plan, prefix: str) -> set[str]:

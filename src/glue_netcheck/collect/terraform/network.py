@@ -4,12 +4,20 @@ each writing the raw AWS answer EC2 will give for it."""
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
+from glue_netcheck.collect.terraform.resolve import default_id
 from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, blocks, permission, route
 
 
+def vpc_of_default(resource_id: str) -> str | None:
+    """The VPC id inside a default resource's stand-in id (see resolve.default_id)."""
+    kind, _, rest = resource_id.partition("-")
+    return rest.removesuffix(".default") if rest.endswith(".default") and kind else None
+
+
 def vpc(raw: Raw, v: Values) -> None:
-    cidr = v("cidr_block")
+    cidr = v.required("cidr_block")
     raw.add(
         "Vpcs",
         {
@@ -26,24 +34,27 @@ def vpc(raw: Raw, v: Values) -> None:
 
 
 def subnet(raw: Raw, v: Values) -> None:
-    cidr = v("cidr_block")
-    free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5 if cidr else None
+    cidr = v.required("cidr_block")
+    free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5
+    # AWS picks the zone of a subnet that names none: never assume one.
+    zone = v("availability_zone") or f"(known after apply: {v.res.address}.availability_zone)"
     raw.add(
         "Subnets",
         {
             "SubnetId": v.res.id,
-            "VpcId": v("vpc_id"),
+            "VpcId": v.required("vpc_id"),
             "CidrBlock": cidr,
-            "AvailabilityZone": v("availability_zone") or f"{raw.region}a",
+            "AvailabilityZone": zone,
             "AvailableIpAddressCount": free,
         },
     )
 
 
 def route_table(raw: Raw, v: Values) -> None:
-    table = {
+    vpc_id = v("vpc_id") or vpc_of_default(v.id) or v.required("vpc_id")
+    table: dict[str, Any] = {
         "RouteTableId": v.res.id,
-        "VpcId": v("vpc_id"),
+        "VpcId": vpc_id,
         "Associations": [],
         "Routes": [route(v, "route", i) for i, _ in enumerate(blocks(v("route")))],
     }
@@ -56,16 +67,16 @@ def security_group(raw: Raw, v: Values) -> None:
     group_id = v.res.id
     default = v.res.type == "aws_default_security_group"
     name = v("name") or ("default" if default else v.res.name)
-    group = {"GroupId": group_id, "GroupName": name, "VpcId": v("vpc_id")}
+    group = {"GroupId": group_id, "GroupName": name, "VpcId": v.required("vpc_id")}
     for key, block in (("IpPermissions", "ingress"), ("IpPermissionsEgress", "egress")):
         group[key] = [
             permission(
                 b.get("protocol"),
                 b.get("from_port"),
                 b.get("to_port"),
-                b.get("cidr_blocks"),
+                v.list(block, i, "cidr_blocks"),
                 [*v.list(block, i, "security_groups"), *([group_id] if b.get("self") else [])],
-                b.get("prefix_list_ids"),
+                v.list(block, i, "prefix_list_ids"),
             )
             for i, b in enumerate(blocks(v(block)))
         ]
@@ -80,11 +91,12 @@ def network_acl(raw: Raw, v: Values) -> None:
         text = str(value)
         return "-1" if text in ("-1", "all") else _ACL_PROTOCOLS.get(text, text)
 
+    vpc_id = v("vpc_id") or vpc_of_default(v.id) or v.required("vpc_id")
     raw.add(
         "NetworkAcls",
         {
             "NetworkAclId": v.res.id,
-            "VpcId": v("vpc_id"),
+            "VpcId": vpc_id,
             "IsDefault": v.res.type == "aws_default_network_acl",
             "Associations": [{"SubnetId": s} for s in v.list("subnet_ids")],
             "Entries": [
@@ -93,29 +105,37 @@ def network_acl(raw: Raw, v: Values) -> None:
                     "Egress": block == "egress",
                     "Protocol": proto(b.get("protocol")),
                     "RuleAction": b.get("action", "deny"),
-                    "CidrBlock": b.get("cidr_block") or "0.0.0.0/0",
+                    "CidrBlock": v(block, i, "cidr_block") or "0.0.0.0/0",
                     "PortRange": {"From": int(b.get("from_port") or 0), "To": int(b.get("to_port") or 0)},
                 }
                 for block in ("ingress", "egress")
-                for b in blocks(v(block))
+                for i, b in enumerate(blocks(v(block)))
             ],
         },
     )
 
 
 def vpc_endpoint(raw: Raw, v: Values) -> None:
+    kind = v("vpc_endpoint_type") or "Gateway"
+    groups = v.list("security_group_ids")
+    if (
+        kind.lower() == "interface"
+        and not groups
+        and not v.plan.config_resource(v.res).get("expressions", {}).get("security_group_ids")
+    ):
+        groups = [default_id("sg-", v.required("vpc_id"))]  # AWS attaches the VPC's default group
     raw.add(
         "VpcEndpoints",
         {
             "VpcEndpointId": v.res.id,
-            "VpcId": v("vpc_id"),
-            "ServiceName": v("service_name"),
-            "VpcEndpointType": v("vpc_endpoint_type") or "Gateway",
+            "VpcId": v.required("vpc_id"),
+            "ServiceName": v.required("service_name"),
+            "VpcEndpointType": kind,
             "State": "available",
             # The provider's default is false; AWS's console default is true.
             "PrivateDnsEnabled": v("private_dns_enabled") is True,
             "SubnetIds": v.list("subnet_ids"),
-            "Groups": [{"GroupId": g} for g in v.list("security_group_ids")],
+            "Groups": [{"GroupId": g} for g in groups],
             "RouteTableIds": v.list("route_table_ids"),
         },
     )
@@ -126,11 +146,26 @@ def nat_gateway(raw: Raw, v: Values) -> None:
         "NatGateways",
         {
             "NatGatewayId": v.res.id,
-            "SubnetId": v("subnet_id"),
+            "SubnetId": v.required("subnet_id"),
             "State": "available",
             "ConnectivityType": v("connectivity_type") or "public",
         },
     )
+
+
+def dhcp_options(raw: Raw, v: Values) -> None:
+    names = {
+        "domain_name_servers": "domain-name-servers",
+        "domain_name": "domain-name",
+        "ntp_servers": "ntp-servers",
+    }
+    configurations = []
+    for attribute, key in names.items():
+        value = v(attribute)
+        values = value if isinstance(value, list) else [value] if value else []
+        if values:
+            configurations.append({"Key": key, "Values": [{"Value": str(x)} for x in values]})
+    raw.add("DhcpOptions", {"DhcpOptionsId": v.id, "DhcpConfigurations": configurations})
 
 
 def internet_gateway(raw: Raw, v: Values) -> None:
@@ -151,4 +186,5 @@ TRANSLATORS: dict[str, Translator] = {
     "aws_vpc_endpoint": vpc_endpoint,
     "aws_nat_gateway": nat_gateway,
     "aws_internet_gateway": internet_gateway,
+    "aws_vpc_dhcp_options": dhcp_options,
 }

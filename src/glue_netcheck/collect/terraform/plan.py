@@ -46,6 +46,7 @@ class Resource:
     values: dict[str, Any]
     unknown: Any = field(default_factory=dict)
     mode: str = "managed"
+    standin: str = ""  # the id a default resource adopts (its VPC's default ACL, table, group)
 
     @property
     def id(self) -> str:
@@ -54,7 +55,7 @@ class Resource:
         value = self.values.get("id")
         if isinstance(value, str) and value:
             return value
-        return f"{ID_PREFIX.get(self.type, '')}{self.address}"
+        return self.standin or f"{ID_PREFIX.get(self.type, '')}{self.address}"
 
 
 @dataclass
@@ -66,6 +67,12 @@ class Plan:
     source: str = "plan"
     variables: dict[str, Any] = field(default_factory=dict)
     data: list[Resource] = field(default_factory=list)  # data sources read at plan time
+    region: str = ""
+    relevant: list[dict[str, Any]] = field(default_factory=list)  # relevant_attributes
+    account: str = ""  # from data.aws_caller_identity, for the ARNs AWS will assign
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _index: dict[tuple[str, str, str, str], list[Resource]] = field(default_factory=dict, repr=False)
+    _config: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def config_module(self, module: str) -> dict[str, Any]:
         node: dict[str, Any] = self.configuration.get("root_module", {})
@@ -74,11 +81,24 @@ class Plan:
         return node
 
     def config_resource(self, res: Resource) -> dict[str, Any]:
-        mode = "data" if res.mode == "data" else "managed"
-        for entry in self.config_module(res.module).get("resources", []):
-            if entry.get("type") == res.type and entry.get("name") == res.name and entry.get("mode", mode) == mode:
-                return dict(entry)
-        return {}
+        key = (res.module, res.mode, res.type, res.name)
+        if key not in self._config:
+            self._config[key] = {}
+            for entry in self.config_module(res.module).get("resources", []):
+                if (
+                    entry.get("type") == res.type
+                    and entry.get("name") == res.name
+                    and entry.get("mode", "managed") == res.mode
+                ):
+                    self._config[key] = dict(entry)
+        return self._config[key]
+
+    def instances(self, module: str, mode: str, type_: str, name: str) -> list[Resource]:
+        """Every instance (count / for_each) of one resource block of a module."""
+        if not self._index:
+            for res in [*self.resources, *self.data]:
+                self._index.setdefault((res.module, res.mode, res.type, res.name), []).append(res)
+        return self._index.get((module, mode, type_, name), [])
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
@@ -135,7 +155,8 @@ def parse(document: Mapping[str, Any]) -> Plan:
         before = change.get("change", {}).get("before") or {}
         if "delete" in actions and "create" not in actions and isinstance(before, Mapping) and before.get("id"):
             deleted.add(str(before["id"]))
-    resources, data = [], []
+    resources: list[Resource] = []
+    data: list[Resource] = []
     for module in _modules(document["planned_values"].get("root_module", {})):
         for raw in module.get("resources", []) or []:
             res = _resource(raw, unknown)
@@ -149,5 +170,30 @@ def parse(document: Mapping[str, Any]) -> Plan:
                 data.append(_resource(raw, {}))
     variables = {k: (v or {}).get("value") for k, v in (document.get("variables") or {}).items()}
     plan = Plan(resources, deleted, dict(document.get("configuration") or {}), variables=variables, data=data)
+    identity = [d for d in data if d.type == "aws_caller_identity" and isinstance(d.values.get("account_id"), str)]
+    plan.relevant = [dict(a) for a in document.get("relevant_attributes") or [] if isinstance(a, Mapping)]
+    plan.account = str(identity[0].values["account_id"]) if identity else ""
+    adopt_defaults(plan)
     plan.addresses = {r.id: r.address for r in resources}
     return plan
+
+
+_DEFAULTS = {
+    "aws_default_network_acl": ("default_network_acl_id", ""),
+    "aws_default_route_table": ("default_route_table_id", ""),
+    "aws_default_security_group": ("vpc_id", "sg-"),
+}
+
+
+def adopt_defaults(plan: Plan) -> None:
+    """A default resource names its VPC's own (the default ACL, main table, default group):
+    its id is that resource's, however it is reached."""
+    from glue_netcheck.collect.terraform.resolve import default_id, resolve
+
+    for res in plan.resources:
+        if res.type in _DEFAULTS and not res.values.get("id"):
+            attribute, prefix = _DEFAULTS[res.type]
+            value = resolve(plan, res, attribute)
+            if isinstance(value, str) and value:
+                res.standin = default_id(prefix, value) if prefix else value
+    plan.cache.clear()

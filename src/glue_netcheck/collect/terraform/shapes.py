@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glue_netcheck.collect.terraform import resolve
-from glue_netcheck.collect.terraform.plan import Plan, Resource
+from glue_netcheck.collect.terraform.plan import Plan, PlanError, Resource
 
 EC2_SECTIONS = {
     "Vpcs": "VpcId",
@@ -33,7 +33,9 @@ class Raw:
     ec2: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {k: {} for k in EC2_SECTIONS})
     glue: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {k: [] for k in GLUE_SECTIONS})
     attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # VPC id -> DNS attributes
-    kms: list[dict[str, Any]] = field(default_factory=list)
+    kms: dict[str, dict[str, Any]] = field(default_factory=dict)  # key ARN -> DescribeKey + policy
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)  # role ARN -> GetRole
+    buckets: dict[str, str] = field(default_factory=dict)  # bucket name -> region
 
     def add(self, section: str, item: dict[str, Any]) -> None:
         self.ec2[section][item[EC2_SECTIONS[section]]] = item
@@ -50,10 +52,33 @@ class Values:
     res: Resource
 
     def __call__(self, *path: Any) -> Any:
-        return resolve.resolve(self.plan, self.res, *path)
+        """The value, or None when it stays unknown until apply."""
+        value = resolve.resolve(self.plan, self.res, *path)
+        return None if isinstance(value, resolve.Unknown) else value
 
     def list(self, *path: Any) -> list[Any]:
         return resolve.resolve_list(self.plan, self.res, *path)
+
+    def required(self, *path: Any) -> str:
+        """A value AWS needs to place the resource (a VPC id, a CIDR): an error naming the
+        address and the attribute when the plan does not determine it."""
+        value = resolve.resolve(self.plan, self.res, *path)
+        if isinstance(value, str) and value:
+            return value
+        attribute = ".".join(str(p) for p in path)
+        expression = self.plan.config_resource(self.res).get("expressions", {}).get(str(path[0]), {})
+        refs = expression.get("references", []) if isinstance(expression, Mapping) else []
+        if not isinstance(value, resolve.Unknown):
+            why = f"expected a non-empty string, got {value!r:.60} (wrong type)"
+        elif refs:
+            why = f"known only after apply, through {', '.join(refs[:3])}, which name nothing the plan creates"
+        else:
+            why = "known only after apply, and nothing in the plan says what it will be"
+        raise PlanError(f"{self.plan.source}: {self.res.address}: {attribute}: {why}")
+
+    @property
+    def id(self) -> str:
+        return self.res.id
 
 
 Translator = Callable[[Raw, Values], None]
@@ -101,4 +126,6 @@ def route(v: Values, *path: Any) -> dict[str, Any]:
     for key, aws_key in ROUTE_TARGETS.items():
         if value := v(*path, key):
             result[aws_key] = value
+    if str(result.get("GatewayId", "")).startswith("nat-"):
+        result["NatGatewayId"] = result.pop("GatewayId")  # EC2 stores a NAT named as gateway_id so
     return result
