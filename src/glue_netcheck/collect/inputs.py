@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,7 @@ class PlanInput:
     names: tuple[str, ...]  # the connections the plan creates or whose network it changes
     addresses: Mapping[str, str]  # resource id -> Terraform address
     source: str
+    note: str = ""  # what was looked at when there is no connection to analyse
 
 
 def for_plan(plan_file: Path, source: Source) -> PlanInput:
@@ -166,6 +167,7 @@ def for_plan(plan_file: Path, source: Source) -> PlanInput:
     from glue_netcheck.collect import terraform
 
     plan = terraform.load(plan_file)
+    source = replace(source, region=terraform.analysis_region(plan, source.region))
     if source.snapshot is not None:
         raw_regions = snapshots.load_raw(source.snapshot)
         inventories = {
@@ -183,7 +185,9 @@ def for_plan(plan_file: Path, source: Source) -> PlanInput:
         base_region = reader.region
     merged, names = terraform.apply(raw_base, plan, base_region)
     inventory = build(base_region, merged, plan.source)
-    return PlanInput(inventory, tuple(n for n in names if n in inventory.connections), plan.addresses, plan.source)
+    found = tuple(n for n in names if n in inventory.connections)
+    note = "" if found else terraform.no_connection_message(plan, raw_base, merged)
+    return PlanInput(inventory, found, plan.addresses, plan.source, note)
 
 
 def from_describe(directory: Path, region: str | None) -> tuple[dict[str, Any], list[str]]:

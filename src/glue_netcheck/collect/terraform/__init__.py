@@ -18,7 +18,7 @@ from glue_netcheck.collect.terraform.merge import (
     translate,
 )
 from glue_netcheck.collect.terraform.plan import Plan, PlanError, Resource, load, parse
-from glue_netcheck.collect.terraform.region import no_connection_message, plan_region
+from glue_netcheck.collect.terraform.region import analysis_region, no_connection_message, plan_region
 from glue_netcheck.collect.terraform.source import Location, source_locations
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "PlanError",
     "Resource",
     "affected_connections",
+    "analysis_region",
     "apply",
     "changed_vpcs",
     "existing_ids",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from glue_netcheck.collect.terraform.plan import Plan
+from glue_netcheck.collect.terraform.plan import Plan, PlanError
 from glue_netcheck.collect.terraform.refs import leaves, steps
 
 
@@ -44,3 +44,12 @@ def no_connection_message(plan: Plan, base: Mapping[str, Any], merged: Mapping[s
         f"{plan.source}: no aws_glue_connection in the plan, and none of the account's "
         f"{len(connections)} connection(s) is in a VPC the plan changes (VPCs changed: {vpcs})"
     )
+
+
+def analysis_region(plan: Plan, asked: str | None) -> str | None:
+    """The region to analyse the plan in: `--region` when given, else the plan's own; a plan
+    for one region is never analysed as another."""
+    own = plan_region(plan)
+    if asked and own and asked != own:
+        raise PlanError(f"{plan.source}: the plan is for region {own} (its aws provider), not --region {asked}")
+    return asked or own
