@@ -4,6 +4,7 @@ rules are a union, range verdicts agree with every point in the range."""
 
 from __future__ import annotations
 
+import itertools
 from ipaddress import IPv4Address, IPv4Network
 
 from hypothesis import given, settings
@@ -104,7 +105,7 @@ def test_nacl_first_match_wins_and_implicit_deny(es: list[NaclEntry], address: I
     assert (hop.verdict == "allow") == naive_nacl(acl, address, port)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)  # exhaustive checks: slow on a loaded machine
 @given(entries, networks, port_ranges)
 def test_nacl_range_verdict_agrees_with_every_point(
     es: list[NaclEntry], peer: IPv4Network, pr: tuple[int, int]
@@ -128,19 +129,59 @@ def test_nacl_range_verdict_agrees_with_every_point(
         assert not all(naive_nacl(acl, IPv4Network((int(a), 32)), p) for a in peer for p in points)
 
 
-def test_nacl_return_traffic_needs_the_whole_ephemeral_range() -> None:
-    acl = NetworkAcl(
-        "acl-1",
-        "vpc-1",
-        False,
-        (NaclEntry(100, False, "6", True, IPv4Network("0.0.0.0/0"), 32768, 65535),),
-        frozenset(),
-    )
+def _inbound(*entries: NaclEntry) -> NetworkAcl:
+    return NetworkAcl("acl-1", "vpc-1", False, entries, frozenset())
 
-    hop = nacl.evaluate(acl, egress=False, peers=[IPv4Network("10.0.2.0/24")], ports=nacl.EPHEMERAL, purpose="return")
 
+def test_nacl_return_traffic_to_a_nat_needs_its_whole_ephemeral_range() -> None:
+    acl = _inbound(NaclEntry(100, False, "6", True, IPv4Network("0.0.0.0/0"), 32768, 65535))
+    peers = [IPv4Network("10.0.2.0/24")]
+
+    hop = nacl.evaluate(acl, egress=False, peers=peers, ports=nacl.NAT_EPHEMERAL, purpose="return", ephemeral=True)
+
+    # Half the NAT's ports denied is no "few ports": a definite drop.
     assert hop.verdict == "deny" and "implicit deny" in hop.detail
     assert hop.needed is not None and (hop.needed.low, hop.needed.high) == (1024, 65535)
+
+
+def test_glue_workers_return_range_is_32768_to_60999() -> None:
+    acl = _inbound(NaclEntry(100, False, "6", True, IPv4Network("0.0.0.0/0"), 32768, 65535))
+    peers = [IPv4Network("10.0.2.0/24")]
+
+    hop = nacl.evaluate(acl, egress=False, peers=peers, ports=nacl.GLUE_EPHEMERAL, purpose="return", ephemeral=True)
+
+    assert (hop.verdict, hop.code) == ("allow", None)
+
+
+def test_a_few_denied_return_ports_are_intermittent_not_a_drop() -> None:
+    # CIS: deny inbound 22 and 3389 from anywhere, then allow everything.
+    acl = _inbound(
+        NaclEntry(50, False, "6", False, IPv4Network("0.0.0.0/0"), 22, 22),
+        NaclEntry(60, False, "6", False, IPv4Network("0.0.0.0/0"), 3389, 3389),
+        NaclEntry(100, False, "-1", True, IPv4Network("0.0.0.0/0"), 0, 65535),
+    )
+    peers = [IPv4Network("52.0.0.0/8")]
+
+    nat = nacl.evaluate(acl, egress=False, peers=peers, ports=nacl.NAT_EPHEMERAL, purpose="return", ephemeral=True)
+    glue = nacl.evaluate(acl, egress=False, peers=peers, ports=nacl.GLUE_EPHEMERAL, purpose="return", ephemeral=True)
+    strict = nacl.evaluate(acl, egress=False, peers=peers, ports=nacl.NAT_EPHEMERAL, purpose="return")
+
+    assert (nat.verdict, nat.code) == ("allow", "EPHEMERAL_PORTS_DENIED") and "(3389)" in nat.detail
+    assert (glue.verdict, glue.code) == ("allow", None)  # 22 and 3389 are below Glue's range
+    assert (strict.verdict, strict.code) == ("deny", "SUBNET_ACL_RESTRICTION")  # a request port: a drop
+
+
+@settings(max_examples=80, deadline=None)
+@given(entries, st.integers(1024, 65000), st.integers(0, 60))
+def test_denied_ports_agree_with_every_port(es: list[NaclEntry], low: int, width: int) -> None:
+    acl = _inbound(*sorted(es, key=lambda e: e.rule_number))
+    address = IPv4Network("10.0.0.7/32")
+
+    denied = nacl.denied_ports(acl, False, (address,), (low, low + width))
+
+    expected = {p for p in range(low, low + width + 1) if not naive_nacl(acl, address, p)}
+    assert {p for a, b in denied for p in range(a, b + 1)} == expected
+    assert all(b + 1 < c for (_, b), (c, _) in itertools.pairwise(denied))  # merged, sorted
 
 
 # --- security groups ---------------------------------------------------------------------------

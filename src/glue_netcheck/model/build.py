@@ -252,6 +252,8 @@ def _route(raw: Mapping[str, Any]) -> Route | None:
             target = "gateway-endpoint"
         elif gateway.startswith("vgw-"):
             target = "virtual-private-gateway"
+        elif gateway.startswith("nat-"):  # `gateway_id = nat-…`: EC2 stores and uses it as a NAT route
+            target = "nat-gateway"
     else:
         for key, kind in _ROUTE_TARGETS:
             if raw.get(key):

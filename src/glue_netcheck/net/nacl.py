@@ -2,7 +2,10 @@
 
 Traffic is a set of (address range, port range) boxes; a rule decides the part of the
 remaining set it overlaps. The hop passes only if every box ends up allowed, so a deny that
-catches part of the ephemeral range, or one address of a subnet, drops the traffic.
+catches one address of a subnet drops the traffic. Return traffic is the exception: its port
+is the client's ephemeral port, picked at random per connection, so a deny of a few ports in
+that range (the CIS deny of inbound 22 and 3389) drops only the connections that pick them:
+the hop passes with the code EPHEMERAL_PORTS_DENIED (a warning), not a definite drop.
 """
 
 from __future__ import annotations
@@ -15,7 +18,16 @@ from glue_netcheck.model.network import ALL_PROTOCOLS, TCP, NetworkAcl
 from glue_netcheck.net.space import Box, overlaps, subtract
 from glue_netcheck.net.trace import Hop, Needed
 
-EPHEMERAL = (1024, 65535)
+# The ports a client picks its source port from, so the ports its return traffic comes to.
+GLUE_EPHEMERAL = (32768, 60999)  # Glue's Linux workers (net.ipv4.ip_local_port_range)
+NAT_EPHEMERAL = (1024, 65535)  # a NAT gateway's translated source ports
+EPHEMERAL = NAT_EPHEMERAL  # the widest: what a fix opens
+# "A few ports": at most this share of the ephemeral range denied is intermittent, not a drop.
+FEW_PORTS_SHARE = 0.01
+
+
+def ports_text(ports: tuple[int, int]) -> str:
+    return f"ports {ports[0]}-{ports[1]}"
 
 
 def evaluate(
@@ -26,8 +38,55 @@ def evaluate(
     ports: tuple[int, int],
     protocol: str = TCP,
     purpose: str = "",
+    ephemeral: bool = False,
 ) -> Hop:
-    return _evaluate(acl, egress, tuple(peers), ports, protocol, purpose)
+    """`ephemeral`: `ports` is a client's ephemeral range (return traffic), one port per
+    connection, so a deny of a few of them is intermittent (see the module docstring)."""
+    hop = _evaluate(acl, egress, tuple(peers), ports, protocol, purpose)
+    if ephemeral and hop.verdict == "deny":
+        return _few_ports(acl, egress, tuple(peers), ports, protocol, purpose) or hop
+    return hop
+
+
+@lru_cache(maxsize=65_536)
+def _few_ports(
+    acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str, purpose: str
+) -> Hop | None:
+    """The passing hop with a warning code when only a few ports of `ports` are denied."""
+    denied = denied_ports(acl, egress, peers, ports, protocol)
+    count = sum(high - low + 1 for low, high in denied)
+    if count > max(1, int((ports[1] - ports[0] + 1) * FEW_PORTS_SHARE)):
+        return None
+    listed = ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in denied)
+    text = (
+        f"{purpose}: {count} of the {ports[1] - ports[0] + 1} ephemeral ports ({listed}) are denied; "
+        "connections that pick them time out (intermittent failures)"
+    )
+    return Hop("network-acl", acl.id, "allow", text, code="EPHEMERAL_PORTS_DENIED")
+
+
+def denied_ports(
+    acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str = TCP
+) -> list[tuple[int, int]]:
+    """The ports of `ports` on which some of `peers` is denied (first match, implicit deny),
+    as merged, sorted ranges."""
+    remaining = [Box(peer, *ports) for peer in peers]
+    denied: list[tuple[int, int]] = []
+    for entry in acl.entries:
+        if entry.egress != egress or entry.protocol not in (ALL_PROTOCOLS, protocol):
+            continue
+        hit = [b for b in remaining if overlaps(b, entry.cidr, entry.from_port, entry.to_port)]
+        if not entry.allow:
+            denied.extend((max(b.low, entry.from_port), min(b.high, entry.to_port)) for b in hit)
+        remaining = subtract(remaining, entry.cidr, entry.from_port, entry.to_port)
+    denied.extend((b.low, b.high) for b in remaining)  # the implicit deny
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(denied):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 @lru_cache(maxsize=65_536)  # ACLs are immutable and shared by every connection in their subnets

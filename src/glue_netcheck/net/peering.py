@@ -36,7 +36,7 @@ def peering_route(tracer: Tracer, src: Subnet, dst: Subnet, *, back: bool = Fals
     if table is None:
         return False
     route = routing.select_route(table, (dst.cidr,), tracer.network.prefix_lists)
-    if route is None or (route.target != "vpc-peering" and tracer.kind(route).opaque is None):
+    if route is None or (route.target != "vpc-peering" and tracer.opaque(route) is None):
         found = f"{route} is no peering" if route else f"no {what} to {dst.cidr}"
         text = f"{found} ({src.id} to {dst.id})"
         tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")

@@ -6,11 +6,15 @@ nothing can be decided. The handlers here are the `follow` entries of `ROUTE_TAR
 
 from __future__ import annotations
 
-from glue_netcheck.model.network import Route, RouteTable, VpcEndpoint
+from collections.abc import Callable
+from functools import lru_cache
+from ipaddress import IPv4Network
+
+from glue_netcheck.model.network import Network, Route, RouteTable, Subnet, VpcEndpoint
 from glue_netcheck.net import nacl, routing
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import Destination
-from glue_netcheck.net.space import PUBLIC_INTERNET
+from glue_netcheck.net.space import PUBLIC_INTERNET, boxes, subtract_all
 from glue_netcheck.net.trace import Hop, Via
 from glue_netcheck.net.tracer import Leg, Tracer
 
@@ -27,7 +31,7 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
         )
     else:
         target = Peer(
-            PUBLIC_INTERNET,
+            other_service_space(network) if prefix_list is None else PUBLIC_INTERNET,
             prefix_list_id=prefix_list.id if prefix_list else None,
             label=f"public {destination.key} addresses",
         )
@@ -35,29 +39,93 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
     table = tracer.table(source.subnet)
     if table is None:
         return None
-    route = _public_route(tracer, table, destination, target)
-    if route is None:
-        text = f"no route in {table.id} matches {target}"
-        tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
-        return None
-    if route.target == "blackhole":
-        return tracer.follow(Leg(table, route, destination, target))
-    request = f"tcp {destination.port} to {target}"
-    tracer.add(Hop("route-table", table.id, "allow", f"route {route}"))
+    parts = _parts(tracer, table, destination, target)
     port = (destination.port, destination.port)
-    tracer.acl(source.subnet, egress=True, peers=target.networks, ports=port, purpose=request)
-    via = tracer.follow(Leg(table, route, destination, target))
+    request = f"tcp {destination.port} to {target}"
+
+    def leave(part_tracer: Tracer, route: Route | None, part: Peer) -> Via | None:
+        if not _route_hop(part_tracer, table, route, part) or route is None:
+            return None
+        return part_tracer.follow(Leg(table, route, destination, part))
+
+    if len(parts) == 1:
+        route, _ = parts[0]
+        if not _route_hop(tracer, table, route, target) or route is None:
+            return None
+        tracer.acl(source.subnet, egress=True, peers=target.networks, ports=port, purpose=request)
+        via = tracer.follow(Leg(table, route, destination, target))
+    else:
+        # Parts of the destination go different ways: the subnet's ACL sees all of them first.
+        tracer.acl(source.subnet, egress=True, peers=target.networks, ports=port, purpose=request)
+        via = each_part(tracer, parts, leave)
     tracer.acl(
         source.subnet,
         egress=False,
         peers=target.networks,
-        ports=nacl.EPHEMERAL,
-        purpose=f"return traffic from {target} (ports 1024-65535)",
+        ports=nacl.GLUE_EPHEMERAL,
+        purpose=f"return traffic from {target} ({nacl.ports_text(nacl.GLUE_EPHEMERAL)})",
+        ephemeral=True,
     )
     return via
 
 
-def _public_route(tracer: Tracer, table: RouteTable, destination: Destination, target: Peer) -> Route | None:
+@lru_cache(maxsize=256)
+def other_service_space(network: Network) -> tuple[IPv4Network, ...]:
+    """Where a public address that is not a listed AWS service can be: AWS's service ranges
+    are disjoint, so S3's managed prefix list (and any other `com.amazonaws.` list) never holds
+    a KMS, STS or Glue address, nor a data source's."""
+    managed = [c for pl in network.prefix_lists.values() if pl.name.startswith("com.amazonaws.") for c in pl.cidrs]
+    return PUBLIC_INTERNET if not managed else tuple(b.network for b in subtract_all(boxes(PUBLIC_INTERNET), managed))
+
+
+Part = tuple[Route | None, Peer]
+
+
+def _parts(tracer: Tracer, table: RouteTable, destination: Destination, target: Peer) -> list[Part]:
+    """The route each part of `target` takes (longest prefix per range); one part, the whole
+    target, when a single route takes all of it."""
+    special = _endpoint_route(tracer, table, destination, target)
+    if special is not None:
+        return [(special, target)]
+    network = tracer.network
+    parts = routing.routes_by_part(table, target.networks, network.prefix_lists, target.prefix_list_id)
+    if len(parts) == 1:
+        return [(parts[0][0], target)]
+    return [
+        (route, Peer(nets, label=f"{_span(nets)} of {target}" if route is None else f"{target} via {route}"))
+        for route, nets in parts
+    ]
+
+
+def _span(networks: tuple[IPv4Network, ...]) -> str:
+    return str(networks[0]) if len(networks) == 1 else f"{networks[0]} and {len(networks) - 1} more ranges"
+
+
+Leave = Callable[[Tracer, Route | None, Peer], Via | None]
+
+
+def each_part(tracer: Tracer, parts: list[Part], leave: Leave) -> Via | None:
+    """Decide each part on its own, in address order. The path passes only if every part
+    does: a service's name resolves to many addresses over time, so a part that drops is a
+    failure (blocked at the first such part), and an undecided part leaves the path undecided."""
+    vias = [leave(tracer, route, part) for route, part in parts]
+    return next((via for via in vias if via is not None), None)
+
+
+def _route_hop(tracer: Tracer, table: RouteTable, route: Route | None, target: Peer) -> bool:
+    """The route chosen for `target` in the Glue subnet's table, as a hop."""
+    if route is None:
+        text = f"no route in {table.id} matches {target}"
+        tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
+        return False
+    if route.target == "blackhole":
+        _blackhole(tracer, table, route)
+        return False
+    tracer.add(Hop("route-table", table.id, "allow", f"route {route}"))
+    return True
+
+
+def _endpoint_route(tracer: Tracer, table: RouteTable, destination: Destination, target: Peer) -> Route | None:
     # A gateway endpoint for this service wins over any default route (prefix-list routes are
     # more specific); find it by its endpoint even when the prefix list's CIDRs are unknown.
     for route in table.routes:
@@ -68,7 +136,7 @@ def _public_route(tracer: Tracer, table: RouteTable, destination: Destination, t
             and (target.prefix_list_id is None or route.prefix_list_id == target.prefix_list_id)
         ):
             return route
-    return routing.select_route(table, target.networks, tracer.network.prefix_lists, target.prefix_list_id)
+    return None
 
 
 def endpoint_by_id(tracer: Tracer, endpoint_id: str) -> VpcEndpoint | None:
@@ -76,54 +144,106 @@ def endpoint_by_id(tracer: Tracer, endpoint_id: str) -> VpcEndpoint | None:
 
 
 # --- route-target handlers --------------------------------------------------------------------
+# A leg with `nat` set is the NAT gateway's own subnet forwarding the NAT's traffic.
 
 
 def blackhole(tracer: Tracer, leg: Leg) -> Via | None:
-    text = f"route {leg.route.destination_label} is a blackhole (its target no longer exists)"
-    tracer.stop("route-table", leg.table.id, "deny", text, "BLACKHOLE_ROUTE")
+    _blackhole(tracer, leg.table, leg.route)
     return None
 
 
+def _blackhole(tracer: Tracer, table: RouteTable, route: Route) -> None:
+    text = f"route {route.destination_label} is a blackhole (its target no longer exists)"
+    tracer.stop("route-table", table.id, "deny", text, "BLACKHOLE_ROUTE")
+
+
 def gateway_endpoint(tracer: Tracer, leg: Leg) -> Via | None:
+    if tracer.opaque(leg.route):
+        return _appliance(tracer, leg)
     target_id, wanted = leg.route.target_id, leg.destination.endpoint_service_name
     endpoint = endpoint_by_id(tracer, target_id)
     if endpoint is None or endpoint.service_name != wanted:
+        if leg.nat is not None:
+            return _nat_misroute(tracer, leg)
         name = endpoint.service_name if endpoint else "unknown service"
         text = f"the route leads to {target_id} ({name}), not {wanted}"
         tracer.stop("vpc-endpoint", target_id, "deny", text, "VPCE_SERVICE_MISMATCH")
         return None
+    if leg.nat is not None:
+        # The NAT's subnet sends the service's ranges to the gateway endpoint: S3 from the NAT.
+        tracer.add(Hop("route-table", leg.table.id, "allow", f"NAT subnet route {leg.route}"))
     text = f"gateway endpoint for {endpoint.service_name} ({endpoint.state})"
     if endpoint.state != "available":
         tracer.stop("vpc-endpoint", endpoint.id, "deny", text, "VPCE_STATE")
         return None
     tracer.add(Hop("vpc-endpoint", endpoint.id, "allow", text))
-    return "gateway-endpoint"
+    return "gateway-endpoint" if leg.nat is None else "nat-gateway"
 
 
 def internet_gateway(tracer: Tracer, leg: Leg) -> Via | None:
-    text = (
-        "Glue's ENIs have private addresses only, so traffic sent to an internet gateway is dropped; "
-        "route 0.0.0.0/0 to a NAT gateway"
-    )
-    tracer.stop("internet-gateway", leg.route.target_id, "deny", text, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")
-    return None
+    route, nat = leg.route, leg.nat
+    if nat is None:
+        text = (
+            "Glue's ENIs have private addresses only, so traffic sent to an internet gateway is dropped; "
+            "route 0.0.0.0/0 to a NAT gateway"
+        )
+        tracer.stop("internet-gateway", route.target_id, "deny", text, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")
+        return None
+    tracer.add(Hop("route-table", leg.table.id, "allow", f"NAT subnet route {route}"))
+    igw = tracer.network.internet_gateways.get(route.target_id)
+    if igw is None:
+        tracer.missing("internet-gateway", route.target_id, f"{route.target_id} does not exist", "BLACKHOLE_ROUTE")
+        return None
+    if nat.vpc_id not in igw.attached_vpc_ids:
+        text = f"{route.target_id} is not attached to {nat.vpc_id}"
+        tracer.stop("internet-gateway", route.target_id, "deny", text, "IGW_NOT_ATTACHED")
+        return None
+    tracer.add(Hop("internet-gateway", igw.id, "allow", f"attached to {nat.vpc_id}"))
+    return "nat-gateway"
 
 
 def opaque(tracer: Tracer, leg: Leg) -> Via | None:
+    if leg.nat is not None:
+        text = f"the NAT gateway's subnet routes {leg.route} instead of to an internet gateway"
+        tracer.stop("route-table", leg.table.id, "unknown", text, "OPAQUE_TARGET")
+        return "nat-gateway"
     kind, target_id = leg.route.target, leg.route.target_id
     text = f"traffic leaves the VPC through {target_id}: what lies beyond cannot be decided from this VPC"
     tracer.stop(kind, target_id, "unknown", text, "OPAQUE_TARGET")
-    return tracer.kind(leg.route).opaque
+    return tracer.opaque(leg.route)
+
+
+def _appliance(tracer: Tracer, leg: Leg) -> Via | None:
+    """A `vpce-` in GatewayId that is a Gateway Load Balancer or Network Firewall endpoint."""
+    if leg.nat is not None:
+        return opaque(tracer, leg)
+    target_id = leg.route.target_id
+    text = (
+        f"the route leads to {target_id}, an inspection appliance (Gateway Load Balancer or Network "
+        "Firewall endpoint): what lies beyond cannot be decided from this VPC"
+    )
+    tracer.stop("vpc-endpoint", target_id, "unknown", text, "OPAQUE_TARGET")
+    return "network-interface"
 
 
 def cannot_route(tracer: Tracer, leg: Leg) -> Via | None:
+    if leg.nat is not None:
+        return _nat_misroute(tracer, leg)
     kind, target_id = leg.route.target, leg.route.target_id
     text = f"{kind} {target_id} does not carry IPv4 traffic from private addresses to {leg.destination.dns_name}"
     tracer.stop("route-table", target_id, "deny", text, "CANNOT_ROUTE")
     return None
 
 
+def _nat_misroute(tracer: Tracer, leg: Leg) -> Via | None:
+    text = f"the NAT gateway's subnet routes {leg.route} instead of to an internet gateway"
+    tracer.stop("route-table", leg.table.id, "deny", text, "NAT_ROUTE")
+    return None
+
+
 def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
+    if leg.nat is not None:
+        return _nat_misroute(tracer, leg)
     network, source = tracer.network, tracer.source
     nat_id, target, destination = leg.route.target_id, leg.target, leg.destination
     nat = network.nat_gateways.get(nat_id)
@@ -157,42 +277,49 @@ def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
     table = tracer.table(nat_subnet)
     if table is None:
         return None
-    route = routing.select_route(table, target.networks, network.prefix_lists, target.prefix_list_id)
-    if route is None:
-        text = f"the NAT gateway's subnet {nat_subnet.id} has no route to {target}"
-        tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
+    # The NAT's own subnet table decides its traffic, longest prefix first.
+    parts = _parts(tracer, table, destination, target)
+
+    def onward(part_tracer: Tracer, route: Route | None, part: Peer) -> Via | None:
+        if route is None:
+            text = f"the NAT gateway's subnet {nat_subnet.id} has no route to {part}"
+            part_tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
+            return None
+        return part_tracer.follow(Leg(table, route, destination, part, nat))
+
+    via = onward(tracer, *parts[0]) if len(parts) == 1 else each_part(tracer, parts, onward)
+    if via is None:
         return None
-    igw = network.internet_gateways.get(route.target_id)
-    if route.target != "internet-gateway":
-        opaque = tracer.kind(route).opaque is not None
-        text = f"the NAT gateway's subnet routes {route} instead of to an internet gateway"
-        tracer.stop(
-            "route-table", table.id, "unknown" if opaque else "deny", text, "OPAQUE_TARGET" if opaque else "NAT_ROUTE"
-        )
-        return "nat-gateway" if opaque else None
-    tracer.add(Hop("route-table", table.id, "allow", f"NAT subnet route {route}"))
-    if igw is None:
-        tracer.missing("internet-gateway", route.target_id, f"{route.target_id} does not exist", "BLACKHOLE_ROUTE")
-        return None
-    if nat.vpc_id not in igw.attached_vpc_ids:
-        text = f"{route.target_id} is not attached to {nat.vpc_id}"
-        tracer.stop("internet-gateway", route.target_id, "deny", text, "IGW_NOT_ATTACHED")
-        return None
-    tracer.add(Hop("internet-gateway", igw.id, "allow", f"attached to {nat.vpc_id}"))
     tracer.acl(nat_subnet, egress=True, peers=target.networks, ports=port, purpose=f"NAT gateway traffic {request}")
     tracer.acl(
         nat_subnet,
         egress=False,
         peers=target.networks,
-        ports=nacl.EPHEMERAL,
-        purpose=f"return traffic from {target} to the NAT gateway (ports 1024-65535)",
+        ports=nacl.NAT_EPHEMERAL,
+        purpose=f"return traffic from {target} to the NAT gateway ({nacl.ports_text(nacl.NAT_EPHEMERAL)})",
+        ephemeral=True,
     )
     if crosses:
         tracer.acl(
             nat_subnet,
             egress=True,
             peers=glue,
-            ports=nacl.EPHEMERAL,
-            purpose=f"return traffic of {request} to the Glue subnet (ports 1024-65535)",
+            ports=nacl.GLUE_EPHEMERAL,
+            purpose=f"return traffic of {request} to the Glue subnet ({nacl.ports_text(nacl.GLUE_EPHEMERAL)})",
+            ephemeral=True,
         )
     return "nat-gateway"
+
+
+def validation_route(network: Network, subnet: Subnet, service: Destination) -> Route | None:
+    """What Glue's start-up validation looks for in the subnet's route table: a route to the
+    service's gateway endpoint or to a NAT gateway. It checks that the route exists, not that
+    traffic passes: with one, a drop further on is a run-time timeout instead."""
+    table = network.route_table_for(subnet)
+    for route in table.routes if table else ():
+        if route.target == "nat-gateway":
+            return route
+        endpoint = next((e for e in network.endpoints if e.id == route.target_id), None)
+        if route.target == "gateway-endpoint" and endpoint and endpoint.service_name == service.endpoint_service_name:
+            return route
+    return None

@@ -61,3 +61,42 @@ def _matching_length(
             return None
         shortest = length if shortest is None else min(shortest, length)
     return shortest
+
+
+def routes_by_part(
+    table: RouteTable,
+    destinations: Sequence[IPv4Network],
+    prefix_lists: Mapping[str, PrefixList],
+    destination_prefix_list: str | None = None,
+) -> list[tuple[Route | None, tuple[IPv4Network, ...]]]:
+    """Longest-prefix match per destination range: the parts of `destinations` that go one
+    way, each with the route AWS uses for it (None: no route), parts sharing a route merged.
+
+    `0.0.0.0/1` + `128.0.0.0/1` together beat `0.0.0.0/0` although neither covers the whole
+    internet; a range is split only where a more specific route starts inside it.
+    """
+    inner = [n for r in table.routes for n in _route_networks(r, prefix_lists, destination_prefix_list)]
+    parts: dict[Route | None, list[IPv4Network]] = {}
+    for destination in destinations:
+        for piece in _pieces(destination, inner):
+            parts.setdefault(select_route(table, (piece,), prefix_lists, destination_prefix_list), []).append(piece)
+    # In address order, so a report reads the same every run.
+    return sorted(((route, tuple(nets)) for route, nets in parts.items()), key=lambda p: min(p[1]))
+
+
+def _route_networks(
+    route: Route, prefix_lists: Mapping[str, PrefixList], destination_prefix_list: str | None
+) -> tuple[IPv4Network, ...]:
+    if route.destination is not None:
+        return (route.destination,)
+    if route.prefix_list_id is None or route.prefix_list_id == destination_prefix_list:
+        return ()  # a route to the destination's own prefix list matches all of it
+    pl = prefix_lists.get(route.prefix_list_id)
+    return pl.cidrs if pl else ()
+
+
+def _pieces(destination: IPv4Network, inner: Sequence[IPv4Network]) -> list[IPv4Network]:
+    """`destination` halved until no route network starts strictly inside a piece."""
+    if not any(n.prefixlen > destination.prefixlen and contains(destination, n) for n in inner):
+        return [destination]
+    return [p for half in destination.subnets(prefixlen_diff=1) for p in _pieces(half, inner)]

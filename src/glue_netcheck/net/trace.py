@@ -65,6 +65,9 @@ OwnCode = Literal[
     "OPAQUE_TARGET",  # the route leaves to a place the API answers cannot show (TGW, VGW, appliance)
     "UNREADABLE",  # IAM denied the Describe call that would decide the hop
     "DATA_MISSING",  # a resource the hop needs is not in the data
+    # On a passing hop: a network ACL denies a few ports of a client's ephemeral range, so
+    # the connections that pick them time out (intermittent, a warning).
+    "EPHEMERAL_PORTS_DENIED",
 ]
 HopCode = AwsCode | OwnCode
 AWS_CODES: frozenset[str] = frozenset(get_args(AwsCode))

@@ -78,6 +78,15 @@ class TargetKind:
     opaque: Via | None = None
 
 
+def appliance_endpoint(network: Network, endpoint_id: str) -> bool:
+    """A `vpce-` route target that is an inspection appliance: a Gateway Load Balancer endpoint,
+    or one DescribeVpcEndpoints does not list (AWS Network Firewall's endpoints are managed)."""
+    if network.unreadable("vpc-endpoint"):
+        return False
+    endpoint = next((e for e in network.endpoints if e.id == endpoint_id), None)
+    return endpoint is None or endpoint.type.lower() == "gatewayloadbalancer"
+
+
 class UnknownRouteTarget(KeyError):
     """A route target kind the route-target table has no entry for: a bug, never a guess."""
 
@@ -143,6 +152,12 @@ class Tracer:
     def follow(self, leg: Leg) -> Via | None:
         return self.kind(leg.route).follow(self, leg)
 
+    def opaque(self, route: Route) -> Via | None:
+        """Where the route leaves to a place nothing can be decided about, the path's `via`."""
+        if route.target == "gateway-endpoint" and appliance_endpoint(self.network, route.target_id):
+            return "network-interface"
+        return self.kind(route).opaque
+
     def table(self, subnet: Subnet) -> RouteTable | None:
         """The subnet's route table; without one (or unreadable) the hop that says so is added."""
         table = self.network.route_table_for(subnet)
@@ -161,7 +176,7 @@ class Tracer:
             self.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
             return False
         if route.target != "local":
-            verdict: HopVerdict = "unknown" if self.kind(route).opaque else "deny"
+            verdict: HopVerdict = "unknown" if self.opaque(route) else "deny"
             self.stop("route-table", table.id, verdict, f"{route} overrides the local route", "MORE_SPECIFIC_ROUTE")
             return verdict != "deny"
         self.add(Hop("route-table", table.id, "allow", f"route {route}"))
@@ -191,7 +206,9 @@ class Tracer:
         peers: Sequence[IPv4Network],
         ports: tuple[int, int],
         purpose: str,
+        ephemeral: bool = False,
     ) -> None:
+        """`ephemeral`: return traffic to a client's ephemeral `ports` (see net/nacl.py)."""
         acl = self.network.network_acl_for(subnet)
         if acl is None:
             action = self.network.unreadable("network-acl")
@@ -199,20 +216,20 @@ class Tracer:
             code: HopCode = "UNREADABLE" if action else "DATA_MISSING"
             self.stop("network-acl", subnet.id, "unknown", f"{reason}: the ACL of {subnet.id} is unknown", code)
         else:
-            self.add(nacl.evaluate(acl, egress=egress, peers=peers, ports=ports, purpose=purpose))
+            self.add(nacl.evaluate(acl, egress=egress, peers=peers, ports=ports, purpose=purpose, ephemeral=ephemeral))
 
     def crossing(self, src: Subnet, dst: Subnet, port: int, request: str, *, return_traffic: bool = False) -> None:
         """ACL hops for traffic between two subnets (none within one subnet).
 
         The request direction checks `src` outbound then `dst` inbound on `port`; the return
-        direction (src is then the server side) checks ephemeral ports the same way.
+        direction (src is then the server side) checks Glue's ephemeral ports the same way.
         """
         if src.id == dst.id:
             return
-        ports = nacl.EPHEMERAL if return_traffic else (port, port)
-        purpose = f"return traffic of {request} (ports 1024-65535)" if return_traffic else request
-        self.acl(src, egress=True, peers=(dst.cidr,), ports=ports, purpose=purpose)
-        self.acl(dst, egress=False, peers=(src.cidr,), ports=ports, purpose=purpose)
+        ports = nacl.GLUE_EPHEMERAL if return_traffic else (port, port)
+        purpose = f"return traffic of {request} ({nacl.ports_text(ports)})" if return_traffic else request
+        for subnet, egress, peer in ((src, True, dst), (dst, False, src)):
+            self.acl(subnet, egress=egress, peers=(peer.cidr,), ports=ports, purpose=purpose, ephemeral=return_traffic)
 
     # --- a private address in Glue's own VPC -----------------------------------------------
 
