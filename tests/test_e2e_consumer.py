@@ -237,6 +237,13 @@ def test_job_from_a_snapshot_matches_live(aws: Aws, tmp_path) -> None:  # type: 
 def _role(aws: Aws, actions: list[str]) -> None:
     iam = aws.client("iam")
     iam.create_role(RoleName="glue-etl", AssumeRolePolicyDocument="{}")
+    # The EC2 calls Glue makes with the role for the job's ENIs (role-network-permissions).
+    ec2 = [
+        f"ec2:{a}"
+        for a in ("Describe*", "CreateNetworkInterface", "DeleteNetworkInterface", "CreateTags", "DeleteTags")
+    ]
+    ec2_policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ec2, "Resource": "*"}]}
+    iam.put_role_policy(RoleName="glue-etl", PolicyName="glue-ec2", PolicyDocument=json.dumps(ec2_policy))
     if actions:
         iam.put_role_policy(
             RoleName="glue-etl",

@@ -19,6 +19,7 @@ from glue_netcheck.checks import (
     python_modules,
     read_permissions,
     resources_exist,
+    role_permissions,
     security_configuration,
     self_reference,
     service_paths,
@@ -56,6 +57,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     python_modules.CHECK,
     connector_image.CHECK,
     sts_global.CHECK,
+    role_permissions.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)
