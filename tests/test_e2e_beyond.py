@@ -111,7 +111,9 @@ def test_connector_image_through_a_nat_gateway_passes(aws: Aws) -> None:
     assert "connector-download-failed" not in report["predicted_failures"]
 
 
-def sts_job(aws: Aws, scenario: str, tmp_path: Path, global_sts: bool) -> tuple[Layout, dict[str, Any]]:
+def script_job(
+    aws: Aws, scenario: str, tmp_path: Path, global_sts: bool, services: tuple[str, ...] = ("s3", "sts")
+) -> tuple[Layout, dict[str, Any]]:
     """The job's snapshot, collected from moto through the CLI. The collector does not yet keep
     what a script calls (collect/aws.py: "Services"/"GlobalSts" from checks.script_calls for
     every job's script); until it does, the entry it will write is added here."""
@@ -122,7 +124,7 @@ def sts_job(aws: Aws, scenario: str, tmp_path: Path, global_sts: bool) -> tuple[
     (region,) = document["regions"].values()
     region.setdefault("s3", {}).setdefault("Scripts", {})["s3://etl-scripts/nightly.py"] = {
         "CallsJobInit": True,
-        "Services": ["s3", "sts"],
+        "Services": list(services),
         "GlobalSts": global_sts,
     }
     snapshot.write_text(json.dumps(document))
@@ -134,7 +136,7 @@ def sts_job(aws: Aws, scenario: str, tmp_path: Path, global_sts: bool) -> tuple[
 
 
 def test_global_sts_without_a_nat_path_warns(aws: Aws, tmp_path: Path) -> None:
-    layout, report = sts_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=True)
+    layout, report = script_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=True)
 
     (finding,) = own(report, "sts-global-endpoint")
     assert (finding["severity"], finding["resource"], finding["predicts"]) == ("warning", layout.route_table, [])
@@ -143,13 +145,13 @@ def test_global_sts_without_a_nat_path_warns(aws: Aws, tmp_path: Path) -> None:
 
 
 def test_global_sts_through_a_nat_gateway_passes(aws: Aws, tmp_path: Path) -> None:
-    _, report = sts_job(aws, "healthy-nat", tmp_path, global_sts=True)
+    _, report = script_job(aws, "healthy-nat", tmp_path, global_sts=True)
 
     assert own(report, "sts-global-endpoint") == []
 
 
 def test_regional_sts_without_a_nat_path_passes(aws: Aws, tmp_path: Path) -> None:
-    _, report = sts_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=False)
+    _, report = script_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=False)
 
     assert own(report, "sts-global-endpoint") == []
 
@@ -217,3 +219,17 @@ def test_role_with_the_glue_ec2_permissions_passes(aws: Aws) -> None:
 
     assert own(report, "role-network-permissions") == []
     assert "role-missing-network-permissions" not in report["predicted_failures"]
+
+
+def test_a_script_calling_sqs_without_a_path_warns(aws: Aws, tmp_path: Path) -> None:
+    layout, report = script_job(aws, "healthy-kms-endpoint", tmp_path, global_sts=False, services=("sqs",))
+
+    (finding,) = own(report, "script-services-reachable")
+    assert (finding["severity"], finding["resource"], finding["predicts"]) == ("warning", layout.route_table, [])
+    assert f"sqs.{REGION}.amazonaws.com:443 is unreachable" in finding["message"]
+
+
+def test_a_script_calling_sqs_through_a_nat_gateway_passes(aws: Aws, tmp_path: Path) -> None:
+    _, report = script_job(aws, "healthy-nat", tmp_path, global_sts=False, services=("sqs",))
+
+    assert own(report, "script-services-reachable") == []

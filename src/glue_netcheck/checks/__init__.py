@@ -20,6 +20,7 @@ from glue_netcheck.checks import (
     read_permissions,
     resources_exist,
     role_permissions,
+    script_services,
     security_configuration,
     self_reference,
     service_paths,
@@ -58,6 +59,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     connector_image.CHECK,
     sts_global.CHECK,
     role_permissions.CHECK,
+    script_services.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glue_netcheck.checks import remediation
+from glue_netcheck.checks.base import ConsumerContext, Issue, check
+from glue_netcheck.net.paths import service_path
+from glue_netcheck.net.services import Service
+
+ID = "script-services-reachable"
+
+# boto3's service name -> the endpoint service's (com.amazonaws.<region>.<name>) where they differ.
+_ENDPOINT_NAME = {"kinesis": "kinesis-streams", "cloudwatch": "monitoring", "stepfunctions": "states"}
+# Global services: no regional endpoint by that name to trace (reached only through a NAT).
+_SKIP = {"iam", "organizations", "route53", "cloudfront"}
+
+
+@check(ID, "The AWS services the job's script calls are reachable from its subnet", "warning")
+def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
+    """
+    What it checks
+    The AWS services the job's script creates clients for (`boto3.client("sqs")`,
+    `boto3.resource("dynamodb")`, Glue's DynamoDB and Kinesis readers and writers), read from
+    the script (read-only `GetObject`; only the service names are kept). Each is traced on 443
+    from the subnet Glue uses (the first connection's), like the services Glue itself needs:
+    an interface endpoint `com.amazonaws.<region>.<service>` with private DNS, a gateway
+    endpoint, or a NAT gateway. Services the connection's own paths already trace (S3, KMS,
+    STS, Glue, Logs, Secrets Manager when used) are reported by their own checks.
+
+    How Glue fails
+    The script's call hangs and fails with botocore's `ConnectTimeoutError: Connect timeout on
+    endpoint URL: "https://sqs.<region>.amazonaws.com/"` (after its retries), and the job run
+    fails or times out.
+
+    Remediation
+    Create an interface endpoint for the service in the connection's subnet with private DNS,
+    whose security group admits the connection's group on 443 (DynamoDB: a gateway endpoint
+    on the subnet's route table), or route 0.0.0.0/0 from the subnet to a NAT gateway.
+
+    References
+    https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+    https://docs.aws.amazon.com/glue/latest/dg/vpc-interface-endpoints.html
+    """
+    job = ctx.consumer
+    calls = ctx.inventory.script_calls.get(job.script or "")
+    first = ctx.connections[0] if ctx.connections else None
+    source = first.source if first is not None else None
+    if job.kind != "job" or calls is None or first is None or source is None or not first.network_valid:
+        return
+    for name in calls.services:
+        if name in first.paths or name in _SKIP:
+            continue
+        service = Service(_ENDPOINT_NAME.get(name, name), ctx.region)
+        path = service_path(ctx.inventory.network, source, service)
+        host = f"{name}.{ctx.region}.amazonaws.com"
+        if path.reachable is False and path.blocked_at is not None:
+            blocked = path.blocked_at
+            gateways = ctx.inventory.network.endpoints_for(source.vpc.id, service.endpoint_service_name, "Gateway")
+            fix = remediation.for_path(
+                path,
+                service,
+                source.vpc.id,
+                source.subnet.id,
+                tuple(g.id for g in source.groups),
+                gateways[0].id if gateways else None,
+            )
+            yield Issue(
+                blocked.id,
+                f"job {job.name}'s script calls {name}: {host}:443 is unreachable from {source.subnet.id}, blocked "
+                f'at {blocked.id} ({blocked.reason}): Connect timeout on endpoint URL: "https://{host}/"',
+                fix,
+            )
