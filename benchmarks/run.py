@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,30 +52,39 @@ def cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "glue_netcheck"]
 
 
-def run_measured(
-    command: list[str], env: dict[str, str] | None = None, limit_gib: float = 0
-) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB of this one child (wait4, not the cumulative
-    RUSAGE_CHILDREN), and its exit code. `limit_gib` caps its address space: on a shared
-    machine a runaway scan fails instead of taking everyone's memory."""
+@dataclass(frozen=True)
+class Measured:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child: far less disturbed by a busy machine
+    peak: float  # MiB, this one child's max RSS (wait4, not the cumulative RUSAGE_CHILDREN)
+    code: int
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None, limit_gib: float = 0) -> Measured:
+    """Run one child and measure it. `limit_gib` caps its address space: on a shared machine
+    a runaway scan fails instead of taking everyone's memory."""
 
     def cap() -> None:
-        if limit_gib:
-            size = int(limit_gib * 2**30)
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        size = int(limit_gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, preexec_fn=cap if limit_gib else None
     )
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""  # never blocks the child
     _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1, 3):
+    measured = Measured(
+        time.perf_counter() - started,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+    )
+    proc.returncode = measured.code
+    if measured.code not in (0, 1, 3):
         tail = stderr.strip().splitlines()[-1:] or ["(no stderr)"]
-        print(f"  ! {' '.join(command[-6:])}: exit {proc.returncode}: {tail[0][:200]}", file=sys.stderr)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+        print(f"  ! {' '.join(command[-6:])}: exit {measured.code}: {tail[0][:200]}", file=sys.stderr)
+    return measured
 
 
 def spread(values: Iterable[float], unit: str = "s", digits: int = 2) -> str:
@@ -98,30 +108,38 @@ def scan_command(snapshot: Path) -> list[str]:
     return [*cli(), "scan", "--snapshot", str(snapshot), "--format", "json", "--output", str(OUT / "scan.json")]
 
 
-def json_load_seconds(snapshot: Path) -> float:
-    started = time.perf_counter()
+def json_load(snapshot: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of a bare json.load of the file, in this process."""
+    wall, cpu = time.perf_counter(), time.process_time()
     with snapshot.open("rb") as handle:
         json.load(handle)
-    return time.perf_counter() - started
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def ratio(repeat: int, limit_gib: float) -> list[Row]:
     """Scan and json.load of the same file, interleaved so both see the same machine load."""
     snapshot = snapshot_for(50, 10_000)
-    loads, scans, peaks = [], [], []
+    loads, scans = [], []
     for _ in range(repeat):
-        loads.append(json_load_seconds(snapshot))
-        wall, peak, _ = run_measured(scan_command(snapshot), limit_gib=limit_gib)
-        scans.append(wall)
-        peaks.append(peak)
+        loads.append(json_load(snapshot))
+        scans.append(run_measured(scan_command(snapshot), limit_gib=limit_gib))
+
+    def times(kind: int, values: list[float]) -> str:
+        base = [load[kind] for load in loads]
+        medians = statistics.median(values) / statistics.median(base)
+        return f"{min(values) / min(base):.0f}x (mins) / {medians:.0f}x (medians)"
+
     return [
-        (f"json.load of the 10k/50-VPC snapshot ({snapshot.stat().st_size / 2**20:.1f} MiB)", spread(loads, digits=3)),
-        ("scan --snapshot of the same file", spread(scans)),
         (
-            "  ratio scan / json.load",
-            f"min {min(scans) / min(loads):.0f}x / median {statistics.median(scans) / statistics.median(loads):.0f}x",
+            f"json.load of the 10k/50-VPC snapshot ({snapshot.stat().st_size / 2**20:.1f} MiB), wall",
+            spread((w for w, _ in loads), digits=3),
         ),
-        ("  peak RSS of the scan", spread(peaks, "MiB", 0)),
+        ("  CPU", spread((c for _, c in loads), digits=3)),
+        ("scan --snapshot of the same file, wall", spread(m.wall for m in scans)),
+        ("  CPU (user + system)", spread(m.cpu for m in scans)),
+        ("  ratio scan / json.load, wall", times(0, [m.wall for m in scans])),
+        ("  ratio scan / json.load, CPU", times(1, [m.cpu for m in scans])),
+        ("  peak RSS of the scan", spread((m.peak for m in scans), "MiB", 0)),
     ]
 
 
@@ -129,19 +147,14 @@ def scaling(points: list[tuple[int, int]], repeat: int, limit_gib: float) -> lis
     rows = []
     for vpcs, connections in points:
         snapshot = snapshot_for(vpcs, connections)
-        walls, peaks, codes = [], [], set()
-        for _ in range(repeat):
-            wall, peak, code = run_measured(scan_command(snapshot), limit_gib=limit_gib)
-            walls.append(wall)
-            peaks.append(peak)
-            codes.add(code)
-        failed = (
-            "" if codes <= {0, 1, 3} else f"  FAILED (exit {sorted(codes)}; address space capped at {limit_gib} GiB)"
-        )
+        runs = [run_measured(scan_command(snapshot), limit_gib=limit_gib) for _ in range(repeat)]
+        codes = sorted({m.code for m in runs})
+        failed = "" if set(codes) <= {0, 1, 3} else f"  FAILED (exit {codes}; address space capped at {limit_gib} GiB)"
         rows.append(
             (
                 f"scan, {connections:,} connections, {vpcs} VPCs",
-                f"{spread(walls)}, peak RSS {max(peaks):.0f} MiB{failed}",
+                f"wall {min(m.wall for m in runs):.1f} s, CPU {min(m.cpu for m in runs):.1f} s, "
+                f"peak RSS {max(m.peak for m in runs):.0f} MiB (best of {len(runs)}){failed}",
             )
         )
     return rows
@@ -151,21 +164,38 @@ def scaling(points: list[tuple[int, int]], repeat: int, limit_gib: float) -> lis
 
 
 class DelayedApp:
-    """WSGI middleware in front of moto: counts requests and sleeps before each one."""
+    """WSGI middleware in front of moto: counts requests, sleeps `delay` before each one and
+    records when each sleep ran, so the waves can also be read off the server's side, which a
+    busy machine disturbs far less than the client's wall time."""
 
     def __init__(self, app: Callable[..., Any]) -> None:
         self.app = app
         self.delay = 0.0
-        self.calls = 0
         self.lock = threading.Lock()
+        self.reset(0.0)
+
+    def reset(self, delay: float) -> None:
+        with self.lock:
+            self.delay, self.calls, self.intervals = delay, 0, []
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if not environ.get("PATH_INFO", "").startswith("/moto-api"):
             with self.lock:
                 self.calls += 1
             if self.delay:
+                started = time.perf_counter()
                 time.sleep(self.delay)
+                with self.lock:
+                    self.intervals.append((started, time.perf_counter()))
         return self.app(environ, start_response)
+
+    def waves(self) -> int:
+        """The longest chain of requests each sent after the previous one was answered: the
+        sequential round trips a client far from the region waits for."""
+        depth: list[tuple[float, int]] = []  # (end, depth) of the requests seen so far
+        for start, stop in sorted(self.intervals):
+            depth.append((stop, 1 + max((d for end, d in depth if end <= start), default=0)))
+        return max((d for _, d in depth), default=0)
 
 
 def moto_server() -> tuple[str, DelayedApp, Any]:
@@ -202,23 +232,19 @@ def live(delay: float, repeat: int) -> list[Row]:
             SCENARIOS[scenario](Clients(*(boto3.client(s, **kw) for s in ("ec2", "glue", "kms"))))
             command = [*cli(), "connection", CONNECTION, "--format", "json"]
             timings: dict[float, list[float]] = {0.0: [], delay: []}
-            calls = set()
+            calls, waves = set(), []
             for _ in range(repeat):
                 for d in (0.0, delay):
-                    app.delay, app.calls = d, 0
-                    wall = run_measured(command, env)[0]
-                    timings[d].append(wall)
+                    app.reset(d)
+                    timings[d].append(run_measured(command, env).wall)
                     calls.add(app.calls)
-            app.delay = 0.0
+                waves.append(app.waves())
+            app.reset(0.0)
             extra = statistics.median(timings[delay]) - statistics.median(timings[0.0])
-            low = (min(timings[delay]) - max(timings[0.0])) / delay
-            high = (max(timings[delay]) - min(timings[0.0])) / delay
             rows += [
                 (f"live connection ({scenario}), API calls", " / ".join(str(c) for c in sorted(calls))),
-                (
-                    f"  sequential waves ({delay:.2f} s per request)",
-                    f"{extra / delay:.1f} (median; range {low:.1f}-{high:.1f})",
-                ),
+                (f"  sequential waves, extra wall / delay ({delay:.2f} s)", f"{extra / delay:.1f} (medians)"),
+                ("  sequential waves, longest request chain (server side)", spread(waves, "", 0)),
                 ("  wall without / with the delay", f"{spread(timings[0.0])}; {spread(timings[delay])}"),
             ]
         rows += live_scan(url, app, env, delay)
@@ -243,15 +269,16 @@ def live_scan(url: str, app: DelayedApp, env: dict[str, str], delay: float) -> l
             fleet_vpc(clients, 20, f"c-{v}")
         walls = {}
         for d in (0.0, delay):
-            app.delay, app.calls = d, 0
-            walls[d] = run_measured([*cli(), "scan", "--format", "json"], env)[0]
-        app.delay = 0.0
+            app.reset(d)
+            walls[d] = run_measured([*cli(), "scan", "--format", "json"], env).wall
         rows.append(
             (
                 f"live scan, {20 * vpcs} connections in {vpcs} VPC(s)",
-                f"{app.calls} calls, {(walls[delay] - walls[0.0]) / delay:.1f} waves (one run)",
+                f"{app.calls} calls; waves {(walls[delay] - walls[0.0]) / delay:.1f} (extra wall / delay), "
+                f"{app.waves()} (longest request chain); one run",
             )
         )
+        app.reset(0.0)
     return rows
 
 
@@ -268,7 +295,7 @@ def startup(repeat: int) -> list[Row]:
     rows = []
     for label, command in commands.items():
         run_measured(command)  # warm the page cache
-        rows.append((f"start-up: {label}", spread(run_measured(command)[0] for _ in range(max(repeat, 5)))))
+        rows.append((f"start-up: {label}", spread(run_measured(command).wall for _ in range(max(repeat, 5)))))
     return rows
 
 
