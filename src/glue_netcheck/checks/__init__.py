@@ -16,6 +16,7 @@ from glue_netcheck.checks import (
     kms_key_policy,
     kms_key_region,
     kms_key_state,
+    nacl_ephemeral,
     python_modules,
     read_permissions,
     resources_exist,
@@ -42,6 +43,7 @@ REGISTRY: tuple[Check[Context], ...] = (
     free_ips.CHECK,
     *service_paths.CHECKS,
     target.CHECK,
+    nacl_ephemeral.CHECK,
     *endpoint_private_dns.CHECKS,
     *endpoint_security_group.CHECKS,
 )

@@ -13,7 +13,8 @@ What it checks
 Follows traffic from the connection's ENIs to {name} on TCP 443 the way AWS forwards it: DNS
 (private DNS of an interface endpoint, else public addresses), the connection's security
 groups' egress, the subnet's route table (longest prefix match, prefix lists), network ACLs
-of every subnet crossed both ways (ephemeral return ports 1024-65535), then the interface
+of every subnet crossed both ways (return traffic to the client's ephemeral ports: 32768-60999
+on Glue's workers, 1024-65535 on a NAT gateway), then the interface
 endpoint's security groups, the gateway endpoint, or the NAT gateway with its own route to
 an attached internet gateway. Glue's ENIs have private addresses only: a route to an
 internet gateway is not a path.
