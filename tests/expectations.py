@@ -66,7 +66,7 @@ CASES: dict[str, Expect] = {
     ),
     "nacl-blocks-return-traffic": Expect(
         "fail",
-        (*KMS_BOTH, "s3-endpoint-validation-failed"),
+        (*KMS_BOTH, "s3-timeout"),
         {"kms": (False, None, "network-acl", "nacl"), "s3": (False, None, "network-acl", "nacl")},
         frozenset({("kms-reachable", "error", "nacl"), ("s3-reachable", "error", "nacl")}),
     ),
@@ -89,7 +89,7 @@ CASES: dict[str, Expect] = {
             "crawler-internal-service-exception",
             "dns-resolution-failure",
             "kms-timeout",
-            "s3-endpoint-validation-failed",
+            "s3-timeout",
         ),
         {"kms": (False, None, "vpc", "vpc"), "s3": (False, None, "vpc", "vpc")},
         frozenset({("vpc-dns-attributes", "error", "vpc")}),
@@ -141,13 +141,13 @@ CASES: dict[str, Expect] = {
     ),
     "glue-egress-only-self": Expect(
         "fail",
-        (*KMS_BOTH, "s3-endpoint-validation-failed"),
+        (*KMS_BOTH, "s3-timeout"),
         {"kms": (False, None, "security-group", "glue_sg"), "s3": (False, None, "security-group", "glue_sg")},
         frozenset({("kms-reachable", "error", "glue_sg"), ("s3-reachable", "error", "glue_sg")}),
     ),
     "no-egress": Expect(
         "fail",
-        (*KMS_BOTH, "s3-endpoint-validation-failed", "security-group-validation-failed"),
+        (*KMS_BOTH, "s3-timeout", "security-group-validation-failed"),
         {"kms": (False, None, "security-group", "glue_sg"), "s3": (False, None, "security-group", "glue_sg")},
         frozenset({("security-group-egress", "error", "glue_sg")}),
         folded={"security-group-egress": ("kms-reachable", "s3-reachable")},

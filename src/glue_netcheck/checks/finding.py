@@ -12,6 +12,7 @@ FAILURE_CODES = (
     "kms-timeout",
     "crawler-internal-service-exception",
     "s3-endpoint-validation-failed",
+    "s3-timeout",
     "security-group-validation-failed",
     "dns-resolution-failure",
     "insufficient-ip-addresses",

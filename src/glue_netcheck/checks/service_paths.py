@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, Issue, error_if, per_service
+from glue_netcheck.net.public import validation_route
 from glue_netcheck.net.services import DISPLAY, SYMPTOMS, Service
 
 _DOC = """
@@ -45,6 +46,8 @@ def run(ctx: Context, key: str) -> Iterator[Issue]:
     blocked = path.blocked_at
     assert blocked is not None  # an unreachable path always says where
     predicts = ctx.failures_if_unreachable(key)
+    if key == "s3" and predicts and validation_route(ctx.inventory.network, source.subnet, service):
+        predicts = ("s3-timeout",)  # Glue's start-up validation finds the route; the run times out
     message = (
         f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
     )

@@ -68,9 +68,12 @@ SYMPTOMS: dict[str, str] = {
         'fail with "Internal Service Exception".'
     ),
     "s3": (
-        'Validation fails at start: "VPC S3 endpoint validation failed for SubnetId … Could not '
-        'find S3 endpoint or NAT gateway for subnetId"; with a path that exists but drops the '
-        'traffic, "Amazon S3 timeout … connect timed out".'
+        "With neither a route to an S3 gateway endpoint nor a route to a NAT gateway in the "
+        "subnet's table, validation fails at start (predicted `s3-endpoint-validation-failed`): \"VPC "
+        "S3 endpoint validation failed for SubnetId … Could not find S3 endpoint or NAT gateway for "
+        'subnetId". With such a route, but a security group, network ACL or the NAT path that drops '
+        'the traffic, the job starts and times out (predicted `s3-timeout`): "Amazon S3 timeout … '
+        'connect timed out".'
     ),
     "sts": (
         "Scripts that call STS (assume role) fail with ConnectTimeout on sts.<region>.amazonaws.com after ~15 minutes."
