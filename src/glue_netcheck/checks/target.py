@@ -25,7 +25,8 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
     route must go through an active VPC peering joining both VPCs, and the target subnet's
     route table must send the replies back through it; a transit gateway or VPN stays
     undecidable. A host that maps to nothing is external: it needs a NAT gateway or a route to
-    its network, and is reported, not traced.
+    its network; its public path is traced and reported as an info note (the host may sit
+    behind a VPN the API cannot show), and is undecided when the subnet has no way out at all.
 
     How Glue fails
     The job reaches AWS but not its database: "Communications link failure" (JDBC), connect
@@ -62,6 +63,15 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
                 f"{external}, and its public path is blocked at {public.blocked_at.id} ({public.blocked_at.reason})",
                 "route 0.0.0.0/0 through a NAT gateway, or route the target's network through a VPN, peering or "
                 "transit gateway",
+                severity="info",
+            )
+        elif public is not None and public.reachable is None:
+            unknown = next((h for h in public.hops if h.verdict == "unknown"), None)
+            why = f" ({unknown.id}: {unknown.detail})" if unknown else ""
+            yield Issue(
+                address.host,
+                f"{external}; whether its public path is open cannot be decided{why}",
+                f"verify the route from {ctx.connection.subnet_id} to {where} beyond the VPC",
                 severity="info",
             )
         else:
