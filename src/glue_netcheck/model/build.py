@@ -364,6 +364,7 @@ def _endpoint(raw: Mapping[str, Any]) -> VpcEndpoint:
         subnet_ids=tuple(raw.get("SubnetIds", [])),
         group_ids=tuple(g["GroupId"] for g in raw.get("Groups", [])),
         route_table_ids=tuple(raw.get("RouteTableIds", [])),
+        network_interface_ids=tuple(raw.get("NetworkInterfaceIds", [])),
     )
 
 

@@ -143,6 +143,9 @@ class VpcEndpoint:
     subnet_ids: tuple[str, ...]
     group_ids: tuple[str, ...]
     route_table_ids: tuple[str, ...]
+    # Its ENIs, one per subnet (DescribeVpcEndpoints): their addresses, where the data has
+    # them (DescribeNetworkInterfaces), are what its private DNS name resolves to.
+    network_interface_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

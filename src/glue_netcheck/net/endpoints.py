@@ -3,6 +3,8 @@ addresses in the endpoint's subnets, guarded by the endpoint's security groups."
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
+
 from glue_netcheck.model.network import Network, SecurityGroup, Subnet, VpcEndpoint
 from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import Via
@@ -10,16 +12,33 @@ from glue_netcheck.net.tracer import Tracer
 
 
 def via_interface_endpoint(tracer: Tracer, service: Service, endpoint: VpcEndpoint) -> Via | None:
+    """Private DNS answers with the endpoint's ENI in every subnet it is placed in, and a
+    client may use any: each must be reached (a block in one AZ is intermittent timeouts)."""
     if endpoint.state != "available":
         tracer.stop("vpc-endpoint", endpoint.id, "deny", f"endpoint is {endpoint.state}", "VPCE_STATE")
         return None
-    subnet = endpoint_subnet(tracer.network, tracer.source.subnet, endpoint)
-    if subnet is None:
+    subnets = endpoint_subnets(tracer.network, tracer.source.subnet, endpoint)
+    if not subnets:
         text = "the endpoint has no network interface in an existing subnet"
         tracer.stop("vpc-endpoint", endpoint.id, "deny", text, "VPCE_NO_INTERFACE")
         return None
     groups = endpoint_groups(tracer.network, endpoint)
-    return "interface-endpoint" if tracer.to_private(service.port, subnet, groups, endpoint.id) else None
+    for subnet in subnets:
+        addresses = endpoint_addresses(tracer.network, endpoint, subnet)
+        if not tracer.to_private(service.port, subnet, groups, endpoint.id, addresses):
+            return None
+    return "interface-endpoint"
+
+
+def endpoint_addresses(network: Network, endpoint: VpcEndpoint, subnet: Subnet) -> tuple[IPv4Network, ...]:
+    """The endpoint's ENI addresses in `subnet` as /32s, where the data has its ENIs; empty:
+    unknown, so anywhere in the subnet (the collector reads endpoint ENIs only when asked)."""
+    found: list[IPv4Network] = []
+    for eni_id in endpoint.network_interface_ids:
+        eni = network.interfaces.get(eni_id)
+        if eni is not None and eni.subnet_id == subnet.id:
+            found.extend(IPv4Network(f"{a}/32") for a in eni.addresses)
+    return tuple(found)
 
 
 def endpoint_groups(network: Network, endpoint: VpcEndpoint) -> tuple[SecurityGroup, ...]:
@@ -30,13 +49,8 @@ def endpoint_groups(network: Network, endpoint: VpcEndpoint) -> tuple[SecurityGr
     return (default,) if default else ()
 
 
-def endpoint_subnet(network: Network, glue_subnet: Subnet, endpoint: VpcEndpoint) -> Subnet | None:
-    """The endpoint ENI Glue will talk to: its own subnet's, else its AZ's, else the first."""
+def endpoint_subnets(network: Network, glue_subnet: Subnet, endpoint: VpcEndpoint) -> list[Subnet]:
+    """The endpoint's subnets that exist: the Glue subnet's own first, then its AZ's, then the
+    rest (so the first block named is the one the most calls meet)."""
     subnets = [network.subnets[s] for s in endpoint.subnet_ids if s in network.subnets]
-    return next(
-        (s for s in subnets if s.id == glue_subnet.id),
-        next(
-            (s for s in subnets if s.availability_zone == glue_subnet.availability_zone),
-            subnets[0] if subnets else None,
-        ),
-    )
+    return sorted(subnets, key=lambda s: (s.id != glue_subnet.id, s.availability_zone != glue_subnet.availability_zone))

@@ -218,31 +218,54 @@ class Tracer:
         else:
             self.add(nacl.evaluate(acl, egress=egress, peers=peers, ports=ports, purpose=purpose, ephemeral=ephemeral))
 
-    def crossing(self, src: Subnet, dst: Subnet, port: int, request: str, *, return_traffic: bool = False) -> None:
+    def crossing(
+        self,
+        src: Subnet,
+        dst: Subnet,
+        port: int,
+        request: str,
+        *,
+        return_traffic: bool = False,
+        server: tuple[IPv4Network, ...] = (),
+    ) -> None:
         """ACL hops for traffic between two subnets (none within one subnet).
 
         The request direction checks `src` outbound then `dst` inbound on `port`; the return
         direction (src is then the server side) checks Glue's ephemeral ports the same way.
+        `server`: the server's own addresses in its subnet (an endpoint's ENI), when known;
+        the other subnet's ACL sees those, not the whole subnet.
         """
         if src.id == dst.id:
             return
         ports = nacl.GLUE_EPHEMERAL if return_traffic else (port, port)
         purpose = f"return traffic of {request} ({nacl.ports_text(ports)})" if return_traffic else request
-        for subnet, egress, peer in ((src, True, dst), (dst, False, src)):
-            self.acl(subnet, egress=egress, peers=(peer.cidr,), ports=ports, purpose=purpose, ephemeral=return_traffic)
+        server_subnet = src if return_traffic else dst
+        for subnet, egress, other in ((src, True, dst), (dst, False, src)):
+            peers = server if server and other is server_subnet else (other.cidr,)
+            self.acl(subnet, egress=egress, peers=peers, ports=ports, purpose=purpose, ephemeral=return_traffic)
 
     # --- a private address in Glue's own VPC -----------------------------------------------
 
-    def to_private(self, port: int, subnet: Subnet, groups: tuple[SecurityGroup, ...], owner: str) -> bool:
+    def to_private(
+        self,
+        port: int,
+        subnet: Subnet,
+        groups: tuple[SecurityGroup, ...],
+        owner: str,
+        addresses: tuple[IPv4Network, ...] = (),
+    ) -> bool:
         """Glue ENIs to a private address in `subnet` of the same VPC, guarded by `groups`:
-        egress, the local route, the ACLs of both subnets both ways, the destination's ingress."""
+        egress, the local route, the ACLs of both subnets both ways, the destination's ingress.
+        `addresses`: the destination's own addresses where known (else anywhere in `subnet`)."""
         source = self.source
-        target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{owner} ({subnet.cidr})")
+        networks = addresses or (subnet.cidr,)
+        label = f"{owner} ({', '.join(map(str, networks))})"
+        target = Peer(networks, frozenset(g.id for g in groups), label=label)
         self.security_groups(source.groups, "egress", target, port, source.subnet.id)
         if not self.local_route(source.subnet, target.networks):
             return False
         request = f"tcp {port} to {owner}"
-        self.crossing(source.subnet, subnet, port, request)
+        self.crossing(source.subnet, subnet, port, request, server=addresses)
         self.security_groups(groups, "ingress", source.peer, port, owner)
-        self.crossing(subnet, source.subnet, port, request, return_traffic=True)
+        self.crossing(subnet, source.subnet, port, request, return_traffic=True, server=addresses)
         return True
