@@ -50,14 +50,19 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
             remediation.enable_vpc_dns(vpc.id, "enableDnsHostnames"),
             codes,
         )
-    for attribute, value in (
-        ("enableDnsSupport", vpc.enable_dns_support),
-        ("enableDnsHostnames", vpc.enable_dns_hostnames),
-    ):
-        if value is None:
-            yield Issue(
-                vpc.id,
-                f"{attribute} of {vpc.id} could not be read (ec2:DescribeVpcAttribute)",
-                "grant ec2:DescribeVpcAttribute to the identity running glue-netcheck",
-                severity="warning",
-            )
+    # One cause (the attribute read), one finding: both unknown attributes are named together.
+    unknown = [
+        attribute
+        for attribute, value in (
+            ("enableDnsSupport", vpc.enable_dns_support),
+            ("enableDnsHostnames", vpc.enable_dns_hostnames),
+        )
+        if value is None
+    ]
+    if unknown:
+        yield Issue(
+            vpc.id,
+            f"{' and '.join(unknown)} of {vpc.id} could not be read (ec2:DescribeVpcAttribute)",
+            "grant ec2:DescribeVpcAttribute to the identity running glue-netcheck",
+            severity="warning",
+        )
