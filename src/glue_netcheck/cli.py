@@ -6,13 +6,15 @@ collect/inputs.py, reports leave through report/__init__.py.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, ParamSpec
 
 import typer
 from typer._click import exceptions as click_errors  # typer 0.29 vendors click: its own classes
@@ -20,19 +22,17 @@ from typer._click import exceptions as click_errors  # typer 0.29 vendors click:
 from glue_netcheck import __version__
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.consumer import analyse_consumer
-from glue_netcheck.analyse.results import BatchReport, Report, Verdict, worst
-from glue_netcheck.checks import ALL, BY_ID
+from glue_netcheck.analyse.results import BatchReport, Report, worst
+from glue_netcheck.checks import pages
 from glue_netcheck.collect import files, inputs, permissions
-from glue_netcheck.errors import AnalysisError
+from glue_netcheck.errors import EXIT_ERROR, EXIT_FAIL, EXIT_FOR_VERDICT, EXIT_INTERRUPTED, EXIT_OK, AnalysisError
+from glue_netcheck.fixes import fix_plan, prove
+from glue_netcheck.fixes.render import RENDERERS as FIX_RENDERERS
+from glue_netcheck.fixes.render import FixFormat
 from glue_netcheck.model.glue import ConsumerKind
 from glue_netcheck.report import Format, RenderOptions, render
 
-EXIT_OK = 0  # no predicted failure (pass or warn)
-EXIT_FAIL = 1  # at least one predicted failure
-EXIT_ERROR = 2  # could not analyse
-EXIT_UNKNOWN = 3  # inconclusive: a required path could not be decided
-EXIT_INTERRUPTED = 130
-EXIT_FOR_VERDICT: dict[Verdict, int] = {"pass": EXIT_OK, "warn": EXIT_OK, "fail": EXIT_FAIL, "unknown": EXIT_UNKNOWN}
+P = ParamSpec("P")
 
 app = typer.Typer(
     name="glue-netcheck",
@@ -61,34 +61,18 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region (def
 ProfileOpt = Annotated[str | None, typer.Option("--profile", help="AWS profile (default: the boto3 chain)")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
 OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", callback=_output_path, help="Write the report to FILE (atomically; - is stdout)"),
+    Path | None, typer.Option("--output", "-o", callback=_output_path, help="Write to FILE (-: stdout)")
 ]
-SnapshotOpt = Annotated[
-    Path | None, typer.Option("--snapshot", help="Analyse offline from a snapshot file (no AWS call)")
-]
-GraphOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--graph", callback=_graph_path, help="Also draw the paths to FILE.svg or FILE.png (needs Graphviz's `dot`)"
-    ),
-]
-ColorOpt = Annotated[
-    bool | None, typer.Option("--color/--no-color", help="Colour text output (default: when stdout is a terminal)")
-]
+SnapshotOpt = Annotated[Path | None, typer.Option("--snapshot", help="Read a snapshot file instead of calling AWS")]
+GraphOpt = Annotated[Path | None, typer.Option("--graph", callback=_graph_path, help="Draw the paths to FILE.svg|png")]
+ColorOpt = Annotated[bool | None, typer.Option("--color/--no-color", help="Colour (default: on a terminal)")]
 RegionsOpt = Annotated[list[str] | None, typer.Option("--region", help="AWS region; repeat for several")]
 ProfilesOpt = Annotated[list[str] | None, typer.Option("--profile", help="AWS profile; repeat for several accounts")]
 AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region enabled in the account")]
-RoleArnOpt = Annotated[
-    str | None,
-    typer.Option("--role-arn", help="Read-only role to assume in each account: a name, or an ARN with {account}"),
-]
-AccountsOpt = Annotated[
-    Path | None, typer.Option("--accounts", help="File of account ids (one per line) for --role-arn")
-]
-OrganizationOpt = Annotated[
-    bool, typer.Option("--organization", help="With --role-arn: every active account of the AWS Organization")
-]
+RoleArnOpt = Annotated[str | None, typer.Option("--role-arn", help="Role to assume: a name, or an ARN with {account}")]
+AccountsOpt = Annotated[Path | None, typer.Option("--accounts", help="File of account ids, one a line, for --role-arn")]
+OrganizationOpt = Annotated[bool, typer.Option("--organization", help="With --role-arn: every account of the org")]
+DescribeOpt = Annotated[Path | None, typer.Option("--from-describe", help="Build it from raw Describe answers in DIR")]
 
 
 class FailOn(StrEnum):
@@ -108,19 +92,24 @@ def warn(message: str) -> None:
     typer.echo(f"glue-netcheck: warning: {message}", err=True)
 
 
-def _run(body: Callable[[], int]) -> None:
-    """Every command's error boundary: one stderr line and exit 2, never a traceback."""
-    try:
-        code = body()
-    except typer.Exit:
-        raise
-    except AnalysisError as exc:
-        fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        fail("interrupted", EXIT_INTERRUPTED)
-    except Exception as exc:  # a bug must still not print a traceback at a user
-        fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
-    raise typer.Exit(code)
+def _guarded(command: Callable[P, int]) -> Callable[P, None]:
+    """Every command's error boundary: its exit code, or one stderr line, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except AnalysisError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", EXIT_INTERRUPTED)
+        except Exception as exc:  # a bug must still not print a traceback at a user
+            fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
+        raise typer.Exit(code)
+
+    return run
 
 
 def _options(color: bool | None, locations: dict[str, tuple[str, int]] | None = None) -> RenderOptions:
@@ -144,17 +133,13 @@ def deliver(report: Report, fmt: Format, out: Path | None, options: RenderOption
     except dot.DrawError as exc:
         fail(f"--graph {graph}: {exc}")
     if drawn is None:
-        warn(
-            f"--graph {graph} not drawn: Graphviz's `dot` is not on PATH "
-            "(install graphviz, or use --format dot / --format markdown)"
-        )
+        warn(f"--graph {graph} not drawn: Graphviz's `dot` is not on PATH (install graphviz, or use --format dot)")
     else:
         files.write_output(graph, drawn)
 
 
 def progress_bar(total: int) -> Callable[[], None]:
-    """A progress bar on stderr for fleet collection (only on a terminal)."""
-    from rich.console import Console
+    from rich.console import Console  # only for fleets on a terminal: rich loads lazily
     from rich.progress import Progress
 
     progress = Progress(console=Console(stderr=True), transient=True)
@@ -170,6 +155,7 @@ def progress_bar(total: int) -> Callable[[], None]:
 
 
 @app.command()
+@_guarded
 def connection(
     name: Annotated[str, typer.Argument(help="Glue connection name")],
     region: RegionOpt = None,
@@ -179,21 +165,18 @@ def connection(
     snapshot: SnapshotOpt = None,
     graph: GraphOpt = None,
     color: ColorOpt = None,
-) -> None:
+) -> int:
     """Analyse one Glue connection: can its jobs and crawlers reach KMS, S3 and the rest?"""
-
-    def body() -> int:
-        inventory = inputs.for_connection(inputs.Source(snapshot, region, profile), name)
-        report = analyse_connection(inventory, name)
-        deliver(report, fmt, output, _options(color), graph)
-        return EXIT_FOR_VERDICT[report.verdict]
-
-    _run(body)
+    inventory = inputs.for_connection(inputs.Source(snapshot, region, profile), name)
+    report = prove(inventory, analyse_connection(inventory, name))
+    deliver(report, fmt, output, _options(color), graph)
+    return EXIT_FOR_VERDICT[report.verdict]
 
 
 def _consumer_command(kind: ConsumerKind) -> None:
     """`job` and `crawler`: one command each, the same code."""
 
+    @_guarded
     def command(
         name: Annotated[str, typer.Argument(help="Glue job or crawler name")],
         region: RegionOpt = None,
@@ -202,14 +185,12 @@ def _consumer_command(kind: ConsumerKind) -> None:
         output: OutputOpt = None,
         snapshot: SnapshotOpt = None,
         color: ColorOpt = None,
-    ) -> None:
-        def body() -> int:
-            inventory = inputs.for_consumer(inputs.Source(snapshot, region, profile), kind, name)
-            result = analyse_consumer(inventory, kind, name)
-            deliver(result, fmt, output, _options(color))
-            return EXIT_FOR_VERDICT[result.verdict]
-
-        _run(body)
+    ) -> int:
+        inventory = inputs.for_consumer(inputs.Source(snapshot, region, profile), kind, name)
+        result = analyse_consumer(inventory, kind, name)
+        result = replace(result, connections=tuple(prove(inventory, r) for r in result.connections))
+        deliver(result, fmt, output, _options(color))
+        return EXIT_FOR_VERDICT[result.verdict]
 
     command.__doc__ = f"Analyse one {kind}: each of its connections, plus its security configuration and KMS keys."
     app.command(kind)(command)
@@ -228,6 +209,7 @@ def _fleet(
 
 
 @app.command()
+@_guarded
 def scan(
     regions: RegionsOpt = None,
     profiles: ProfilesOpt = None,
@@ -240,21 +222,18 @@ def scan(
     snapshot: SnapshotOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     color: ColorOpt = None,
-) -> None:
+) -> int:
     """Analyse every connection in the regions and accounts (or in a snapshot); exit with the worst."""
-
-    def body() -> int:
-        fleet = _fleet(regions, profiles, all_regions, role_arn, accounts, organization)
-        selected = inputs.for_scan(snapshot, fleet)
-        reports = tuple(analyse_connection(inv, name) for inv in selected for name in sorted(inv.connections))
-        batch = BatchReport("scan", reports, source=str(snapshot) if snapshot else None)
-        deliver(batch, fmt, output, _options(color))
-        return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
-
-    _run(body)
+    fleet = _fleet(regions, profiles, all_regions, role_arn, accounts, organization)
+    selected = inputs.for_scan(snapshot, fleet)
+    reports = tuple(prove(inv, analyse_connection(inv, n)) for inv in selected for n in sorted(inv.connections))
+    batch = BatchReport("scan", reports, source=str(snapshot) if snapshot else None)
+    deliver(batch, fmt, output, _options(color))
+    return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
 
 
 @app.command("snapshot")
+@_guarded
 def snapshot_command(
     output: Annotated[Path, typer.Option("--output", "-o", callback=_output_path, help="Snapshot file to write")],
     regions: RegionsOpt = None,
@@ -263,31 +242,26 @@ def snapshot_command(
     role_arn: RoleArnOpt = None,
     accounts: AccountsOpt = None,
     organization: OrganizationOpt = False,
-    from_describe: Annotated[
-        Path | None,
-        typer.Option("--from-describe", help="Build the snapshot from raw Describe answers in DIR (no AWS call)"),
-    ] = None,
-) -> None:
+    from_describe: DescribeOpt = None,
+) -> int:
     """Collect, read-only, everything the analysis needs into one versioned JSON file."""
     from glue_netcheck.collect import snapshot as snapshots
 
-    def body() -> int:
-        if from_describe is not None:
-            raw, notes = inputs.from_describe(from_describe, regions[0] if regions else None)
-            for note in notes:
-                warn(note)
-            calls = 0
-        else:
-            raw, calls = inputs.collect_fleet(_fleet(regions, profiles, all_regions, role_arn, accounts, organization))
-        files.write_output(output, snapshots.dumps(snapshots.make(raw)))
-        count = sum(len(r.get("glue", {}).get("Connections", [])) for r in raw.values())
-        typer.echo(f"wrote {output}: {count} connection(s) in {', '.join(sorted(raw))}, {calls} API calls", err=True)
-        return EXIT_OK
-
-    _run(body)
+    if from_describe is not None:
+        raw, notes = inputs.from_describe(from_describe, regions[0] if regions else None)
+        for note in notes:
+            warn(note)
+        calls = 0
+    else:
+        raw, calls = inputs.collect_fleet(_fleet(regions, profiles, all_regions, role_arn, accounts, organization))
+    files.write_output(output, snapshots.dumps(snapshots.make(raw)))
+    count = sum(len(r.get("glue", {}).get("Connections", [])) for r in raw.values())
+    typer.echo(f"wrote {output}: {count} connection(s) in {', '.join(sorted(raw))}, {calls} API calls", err=True)
+    return EXIT_OK
 
 
 @app.command("plan")
+@_guarded
 def plan_command(
     plan_file: Annotated[Path, typer.Argument(help="`terraform show -json tfplan` output", metavar="PLAN.json")],
     region: RegionOpt = None,
@@ -297,47 +271,66 @@ def plan_command(
     snapshot: SnapshotOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     color: ColorOpt = None,
-) -> None:
+    source_dir: Annotated[
+        Path | None,
+        typer.Option("--source-dir", help="The .tf configuration of the plan: findings name file and line", file_okay=False),
+    ] = None,
+) -> int:
     """Pre-deployment: analyse the Glue connections in a Terraform plan, merged with what exists."""
+    from glue_netcheck.collect import terraform
 
-    def body() -> int:
-        planned = inputs.for_plan(plan_file, inputs.Source(snapshot, region, profile))
-        reports = tuple(analyse_connection(planned.inventory, name) for name in planned.names)
-        batch = BatchReport("plan", reports, planned.addresses, str(plan_file))
-        deliver(batch, fmt, output, _options(color))
-        return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
+    planned = inputs.for_plan(plan_file, inputs.Source(snapshot, region, profile))
+    if planned.note:
+        warn(planned.note)
+    inventory, addresses = planned.inventory, planned.addresses
+    reports = tuple(prove(inventory, analyse_connection(inventory, n), addresses) for n in planned.names)
+    batch = BatchReport("plan", reports, planned.addresses, str(plan_file))
+    locations = terraform.source_locations(terraform.load(plan_file), source_dir) if source_dir else None
+    deliver(batch, fmt, output, _options(color, locations))
+    return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
 
-    _run(body)
+
+@app.command("fix")
+@_guarded
+def fix_command(
+    name: Annotated[str, typer.Argument(help="Glue connection name")],
+    region: RegionOpt = None,
+    profile: ProfileOpt = None,
+    fmt: Annotated[FixFormat, typer.Option("--format", "-f", help="sh script, Terraform or JSON")] = FixFormat.sh,
+    output: OutputOpt = None,
+    snapshot: SnapshotOpt = None,
+) -> int:
+    """Print the smallest verified set of changes that cures the connection (changes nothing)."""
+    inventory = inputs.for_connection(inputs.Source(snapshot, region, profile), name)
+    plan = fix_plan(inventory, name)
+    files.write_output(output, FIX_RENDERERS[fmt.value](plan))
+    for line in plan.remaining:
+        warn(f"not fixed: {line}")
+    return EXIT_OK if plan.exit_code == 0 else EXIT_FAIL
 
 
 @app.command("iam-policy")
+@_guarded
 def iam_policy(
-    command: Annotated[
-        str | None,
-        typer.Option("--command", help="Only what this command needs: " + ", ".join(permissions.BY_COMMAND)),
-    ] = None,
-) -> None:
+    command: Annotated[str | None, typer.Option("--command", help="Only what one command needs")] = None,
+) -> int:
     """Print the minimal read-only IAM policy glue-netcheck needs (all commands, or one)."""
-    if command is not None and command not in permissions.BY_COMMAND:
-        fail(f"--command {command}: choose one of {', '.join(permissions.BY_COMMAND)}")
     typer.echo(permissions.policy(command))
+    return EXIT_OK
 
 
 @app.command("checks")
 def list_checks() -> None:
     """List every check: id, severity, title."""
-    width = max(len(c.id) for c in ALL)
-    for check in ALL:
-        typer.echo(f"{check.id:<{width}}  {check.severity:<7}  {check.title}")
+    typer.echo(pages.listing(), nl=False)
 
 
 @app.command()
-def explain(check_id: Annotated[str, typer.Argument(help="A check id from `glue-netcheck checks`")]) -> None:
+@_guarded
+def explain(check_id: Annotated[str, typer.Argument(help="A check id from `glue-netcheck checks`")]) -> int:
     """Print one check's runbook page: what it checks, how Glue fails, how to fix it."""
-    check = BY_ID.get(check_id)
-    if check is None:
-        fail(f"no check {check_id!r}: `glue-netcheck checks` lists them")
-    typer.echo(f"# {check.id}: {check.title}\n\nseverity: {check.severity}\n\n{check.doc}")
+    typer.echo(pages.page(check_id), nl=False)
+    return EXIT_OK
 
 
 def _version(value: bool) -> None:

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from glue_netcheck.checks import ALL
+from glue_netcheck.checks import ALL, BY_ID
 from glue_netcheck.checks.base import SECTIONS
+from glue_netcheck.errors import AnalysisError
+
+
+def listing() -> str:
+    """`glue-netcheck checks`: id, severity, title, a line each."""
+    width = max(len(c.id) for c in ALL)
+    return "".join(f"{c.id:<{width}}  {c.severity:<7}  {c.title}\n" for c in ALL)
+
+
+def page(check_id: str) -> str:
+    """`glue-netcheck explain CHECK_ID`: the check's runbook page."""
+    check = BY_ID.get(check_id)
+    if check is None:
+        raise AnalysisError(f"no check {check_id!r}: `glue-netcheck checks` lists them")
+    return f"# {check.id}: {check.title}\n\nseverity: {check.severity}\n\n{check.doc}\n"
 
 
 def checks_markdown() -> str:

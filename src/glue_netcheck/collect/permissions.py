@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from glue_netcheck.errors import AnalysisError
+
 _EC2 = (
     "ec2:DescribeDhcpOptions",  # only for VPCs with a custom DHCP options set
     "ec2:DescribeInternetGateways",
@@ -100,6 +102,8 @@ ACTIONS: tuple[str, ...] = tuple(sorted({a for actions in BY_COMMAND.values() fo
 
 
 def policy(command: str | None = None) -> str:
+    if command is not None and command not in BY_COMMAND:
+        raise AnalysisError(f"--command {command}: choose one of {', '.join(BY_COMMAND)}")
     actions = ACTIONS if command is None else BY_COMMAND[command]
     document = {
         "Version": "2012-10-17",

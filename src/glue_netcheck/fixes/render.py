@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from enum import StrEnum
 
 from glue_netcheck.fixes.plan import FixPlan
 
@@ -75,3 +77,12 @@ def plan_dict(plan: FixPlan) -> dict[str, object]:
 
 def render_json(plan: FixPlan) -> str:
     return json.dumps(plan_dict(plan), indent=2) + "\n"
+
+
+class FixFormat(StrEnum):
+    sh = "sh"
+    terraform = "terraform"
+    json = "json"
+
+
+RENDERERS: dict[str, Callable[[FixPlan], str]] = {"sh": render_sh, "terraform": render_terraform, "json": render_json}
