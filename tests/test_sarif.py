@@ -293,7 +293,6 @@ def test_cli_plan_sarif_points_every_result_at_the_plan_file(aws: Aws) -> None:
     assert found and {uri(r) for r in found} == {("plans/no-kms-endpoint.json", "%SRCROOT%", 1)}
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py does not pass RenderOptions(source=<snapshot>) yet (lead wires it)")
 def test_cli_snapshot_sarif_points_at_the_snapshot() -> None:
     done = run_cli(
         "connection", "orders-db", "--snapshot", "fixtures/no-route-to-kms.json", "--format", "sarif", cwd=ROOT

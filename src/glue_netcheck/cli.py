@@ -112,12 +112,15 @@ def _guarded(command: Callable[P, int]) -> Callable[P, None]:
     return run
 
 
-def _options(color: bool | None, locations: dict[str, tuple[str, int]] | None = None) -> RenderOptions:
+def _options(
+    color: bool | None, locations: dict[str, tuple[str, int]] | None = None, source: Path | None = None
+) -> RenderOptions:
     tty = sys.stdout.isatty()
     use_color = (tty and not os.environ.get("NO_COLOR")) if color is None else color
     # On a terminal rich wraps every table to its width; elsewhere 100 columns.
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
-    return RenderOptions(color=bool(use_color), width=width, locations=locations or {})
+    where = str(source) if source is not None else None  # SARIF locations name the snapshot file
+    return RenderOptions(color=bool(use_color), width=width, locations=locations or {}, source=where)
 
 
 def deliver(report: Report, fmt: Format, out: Path | None, options: RenderOptions, graph: Path | None = None) -> None:
@@ -169,7 +172,7 @@ def connection(
     """Analyse one Glue connection: can its jobs and crawlers reach KMS, S3 and the rest?"""
     inventory = inputs.for_connection(inputs.Source(snapshot, region, profile), name)
     report = prove(inventory, analyse_connection(inventory, name))
-    deliver(report, fmt, output, _options(color), graph)
+    deliver(report, fmt, output, _options(color, source=snapshot), graph)
     return EXIT_FOR_VERDICT[report.verdict]
 
 
@@ -189,7 +192,7 @@ def _consumer_command(kind: ConsumerKind) -> None:
         inventory = inputs.for_consumer(inputs.Source(snapshot, region, profile), kind, name)
         result = analyse_consumer(inventory, kind, name)
         result = replace(result, connections=tuple(prove(inventory, r) for r in result.connections))
-        deliver(result, fmt, output, _options(color))
+        deliver(result, fmt, output, _options(color, source=snapshot))
         return EXIT_FOR_VERDICT[result.verdict]
 
     command.__doc__ = f"Analyse one {kind}: each of its connections, plus its security configuration and KMS keys."
