@@ -32,6 +32,7 @@ class Case:
     config: str  # folder under fixtures/terraform
     name: str  # a <name>.tfvars file in that folder
     connection: str  # the Glue connection both sides are asked about
+    applied: bool = True  # False: plan only (no apply, no `after` snapshot)
 
     @property
     def folder(self) -> Path:
@@ -55,7 +56,7 @@ def cases() -> list[Case]:
     found = []
     for tfvars in sorted(CONFIGS.glob("*/*.tfvars")):
         meta = json.loads((tfvars.parent / "cases.json").read_text())
-        found.append(Case(tfvars.parent.name, tfvars.stem, meta["connection"]))
+        found.append(Case(tfvars.parent.name, tfvars.stem, meta["connection"], meta.get("apply", True)))
     return found
 
 
@@ -204,13 +205,15 @@ def _snapshot(url: str, region: str, out: Path) -> None:
     _run([*cli, "snapshot", "--region", region, "--output", str(out)], out.parent, env)
 
 
-def run_case(case: Case, out: Path, apply: bool = True) -> dict[str, Path]:
+def run_case(case: Case, out: Path) -> dict[str, Path]:
     """Plan (and apply) one case in a scratch copy; the artifacts land in `out`."""
+    apply = case.applied
     out.mkdir(parents=True, exist_ok=True)
     work = out / f"work-{case.config}-{case.name}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(case.folder, work, ignore=shutil.ignore_patterns("*.json", ".terraform*", "*.tfstate*"))
-    artifacts = {k: out / f"{case.config}.{case.name}.{k}.json" for k in ("plan", "before", "after")}
+    kinds = ("plan", "before", "after") if apply else ("plan", "before")
+    artifacts = {k: out / f"{case.config}.{case.name}.{k}.json" for k in kinds}
     with moto_server() as url:
         env = _env(url, work)
         var_file = f"-var-file={case.name}.tfvars"

@@ -1,0 +1,99 @@
+"""Plan equals apply: for every configuration in fixtures/terraform/, `plan` on its real
+Terraform plan and `connection` on the network `terraform apply` built from it (in moto) give
+the same verdict, the same reachable/via per path, the same blocked_at type, the same
+failure codes and findings.
+
+The committed plans and snapshots make the pairs run everywhere; where Terraform and the
+provider mirror are installed, one fresh plan and apply per configuration checks that the
+committed files are what the configuration really gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+
+from conftest import run_cli
+
+CASES = harness.cases()
+PAIRS = [c for c in CASES if c.applied]
+Outcome = tuple[str, list[str], list[tuple[str, bool, str | None, str | None]], list[str]]
+
+
+def outcome(report: dict[str, Any]) -> Outcome:
+    paths = sorted(
+        (p["service"], p["reachable"], p["via"], (p["blocked_at"] or {}).get("type")) for p in report["paths"]
+    )
+    return report["verdict"], report["predicted_failures"], paths, sorted(f["check"] for f in report["findings"])
+
+
+def planned(case: harness.Case, plan: Path, before: Path) -> dict[str, Any]:
+    result = run_cli("plan", str(plan), "--snapshot", str(before), "--format", "json")
+    assert result.code in (0, 1, 3) and result.stderr == "", result.stderr
+    [report] = [r for r in result.json["results"] if r["connection"]["name"] == case.connection]
+    return dict(report)
+
+
+def applied(case: harness.Case, after: Path) -> dict[str, Any]:
+    result = run_cli("connection", case.connection, "--snapshot", str(after), "--format", "json")
+    assert result.code in (0, 1, 3), result.stderr
+    return dict(result.json)
+
+
+def test_every_configuration_has_a_healthy_and_a_broken_case() -> None:
+    by_config: dict[str, list[str]] = {}
+    for case in PAIRS:
+        by_config.setdefault(case.config, []).append(case.name)
+    assert set(by_config) == {"flat", "count-module", "for-each-module"}
+    outcomes = {c.id: outcome(applied(c, c.artifact("after"))) for c in PAIRS}
+    for config, names in by_config.items():
+        healthy = outcomes[f"{config}/healthy"]
+        assert healthy[1] == [] and all(r is not False for _, r, _, _ in healthy[2]), (config, healthy)
+        broken = [outcomes[f"{config}/{n}"] for n in names if n != "healthy"]
+        # A broken twin predicts a failure or raises a finding its healthy twin does not.
+        assert broken and all(b[1] or set(b[3]) - set(healthy[3]) for b in broken), (config, broken)
+
+
+@pytest.mark.parametrize("case", PAIRS, ids=lambda c: c.id)
+def test_the_plan_gives_the_verdicts_of_its_applied_twin(case: harness.Case) -> None:
+    plan = planned(case, case.artifact("plan"), case.artifact("before"))
+    live = applied(case, case.artifact("after"))
+
+    assert outcome(plan) == outcome(live)
+    assert plan["region"] == live["region"] == case.region  # the plan's own region, no --region
+
+
+def test_committed_cases_break_where_their_names_say() -> None:
+    # The broken twins fail for their own reason, not an incidental one.
+    expected = {
+        "flat/kms-private-dns-off": ("kms", True, "nat-gateway", None),
+        "flat/nat-without-igw-route": ("secretsmanager", False, None, "route-table"),
+        "for-each-module/s3-endpoint-other-table": ("s3", False, None, "route-table"),
+        "for-each-module/kms-endpoint-sg-blocks-443": ("kms", False, None, "security-group"),
+    }
+    for case in PAIRS:
+        report = planned(case, case.artifact("plan"), case.artifact("before"))
+        if case.id in expected:
+            assert expected[case.id] in outcome(report)[2], case.id
+    no_self = next(c for c in PAIRS if c.id == "count-module/no-self-referencing-rule")
+    report = planned(no_self, no_self.artifact("plan"), no_self.artifact("before"))
+    assert report["predicted_failures"] == ["security-group-validation-failed"]
+
+
+# One fresh apply per configuration: its healthy case (the broken twins run from the committed files).
+LIVE = [c for c in PAIRS if c.name == "healthy"]
+
+
+@pytest.mark.skipif(harness.missing() is not None, reason=f"needs real Terraform: {harness.missing()}")
+@pytest.mark.parametrize("case", LIVE, ids=lambda c: c.config)
+def test_a_fresh_plan_and_apply_give_the_committed_answers(case: harness.Case, tmp_path: Path) -> None:
+    fresh = harness.run_case(case, tmp_path)
+
+    assert json.loads(fresh["plan"].read_text()) == json.loads(case.artifact("plan").read_text()), (
+        f"{case.id}: the committed plan is stale: python fixtures/terraform/generate.py {case.id}"
+    )
+    assert outcome(planned(case, fresh["plan"], fresh["before"])) == outcome(applied(case, fresh["after"]))
+    assert outcome(applied(case, fresh["after"])) == outcome(applied(case, case.artifact("after")))
