@@ -17,7 +17,7 @@ from typing import Any
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks.finding import Finding, Fix
-from glue_netcheck.fixes.candidates import Candidate, candidates, situation
+from glue_netcheck.fixes.candidates import Candidate, candidates, service_of, situation
 from glue_netcheck.model.glue import Inventory
 
 PROVEN_SEVERITIES = ("error", "warning")
@@ -123,18 +123,28 @@ def attempt(inventory: Inventory, report: ConnectionReport, finding: Finding, ca
 
 def _memo_key(report: ConnectionReport, finding: Finding, addresses: Mapping[str, str] | None) -> tuple[Any, ...]:
     conn = report.connection
-    paths = tuple((p.service, p.reachable, p.blocked_at, p.bypassed_endpoint) for p in report.paths)
+    # What decides the outcome, not who asks: connections sharing a subnet, groups and path
+    # outcomes share it (a scan's thousands of connections sit in a few hundred placements).
+    # The data-source path differs per connection: only its outcome counts, unless the
+    # finding is about it.
+    paths = tuple(
+        (p.service, p.reachable)
+        if p.service == "target"
+        else (p.service, p.reachable, p.blocked_at, p.bypassed_endpoint)
+        for p in report.paths
+    )
     target = conn.name if finding.check == "target-reachable" else None
     return (
         "prove",
         finding.check,
         finding.resource,
         finding.message,
+        finding.severity,
         conn.subnet_id,
         conn.security_group_ids,
         paths,
         target,
-        tuple((c.kind, c.name) for c in report.consumers),
+        report.predicted_failures,
         tuple(sorted((addresses or {}).items())),
     )
 
@@ -147,16 +157,36 @@ def prove_finding(
     cache = _MEMO.of(inventory)
     key = _memo_key(report, finding, addresses)
     if key not in cache:
-        chosen: Outcome | None = None
-        for candidate in candidates(situation(inventory, report, finding)):
-            outcome = attempt(inventory, report, finding, candidate)
-            chosen = chosen or outcome
-            if outcome.verified:
-                chosen = outcome
-                break
+        chosen = cure(inventory, report, finding)
         cache[key] = None if chosen is None else as_fix(chosen, addresses or {})
     result: Fix | None = cache[key]
     return result
+
+
+def cure(inventory: Inventory, report: ConnectionReport, finding: Finding, depth: int = 3) -> Outcome | None:
+    """The first candidate that verifies; else, where one clears this cause and the path is
+    blocked further on (two causes on one path), that candidate followed by the cure of the
+    next cause, proven together on the original model; else the first candidate, unverified."""
+    first: Outcome | None = None
+    partial: Outcome | None = None
+    for candidate in candidates(situation(inventory, report, finding)):
+        outcome = attempt(inventory, report, finding, candidate)
+        if outcome.verified:
+            return outcome
+        first = first or outcome
+        partial = partial or (outcome if outcome.progress else None)
+    service = situation(inventory, report, finding).service
+    if partial is not None and depth > 1 and service is not None:
+        after = partial.after
+        following = next(
+            (f for f in after.findings if f.severity in PROVEN_SEVERITIES and service_of(f.check) == service), None
+        )
+        rest = cure(partial.inventory, after, following, depth - 1) if following else None
+        if rest is not None and rest.verified:
+            both = attempt(inventory, report, finding, partial.candidate + rest.candidate)
+            if both.verified:
+                return both
+    return first
 
 
 def as_fix(outcome: Outcome, addresses: Mapping[str, str]) -> Fix:
