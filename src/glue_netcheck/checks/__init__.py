@@ -10,6 +10,7 @@ from glue_netcheck.checks import (
     consumer_connections,
     custom_dns,
     egress,
+    endpoint_policy,
     endpoint_private_dns,
     endpoint_security_group,
     free_ips,
@@ -62,6 +63,7 @@ CONSUMER_REGISTRY: tuple[Check[ConsumerContext], ...] = (
     sts_global.CHECK,
     role_permissions.CHECK,
     script_services.CHECK,
+    endpoint_policy.CHECK,
 )
 
 ALL: tuple[AnyCheck, ...] = (*REGISTRY, *CONSUMER_REGISTRY)

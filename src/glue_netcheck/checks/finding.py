@@ -22,6 +22,7 @@ FAILURE_CODES = (
     "python-modules-unreachable",
     "connector-download-failed",
     "role-missing-network-permissions",
+    "endpoint-policy-denied",
 )
 
 

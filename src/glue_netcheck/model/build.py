@@ -365,6 +365,7 @@ def _endpoint(raw: Mapping[str, Any]) -> VpcEndpoint:
         group_ids=tuple(g["GroupId"] for g in raw.get("Groups", [])),
         route_table_ids=tuple(raw.get("RouteTableIds", [])),
         network_interface_ids=tuple(raw.get("NetworkInterfaceIds", [])),
+        policy_document=raw["PolicyDocument"] if isinstance(raw.get("PolicyDocument"), str) else None,
     )
 
 

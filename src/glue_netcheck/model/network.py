@@ -146,6 +146,9 @@ class VpcEndpoint:
     # Its ENIs, one per subnet (DescribeVpcEndpoints): their addresses, where the data has
     # them (DescribeNetworkInterfaces), are what its private DNS name resolves to.
     network_interface_ids: tuple[str, ...] = ()
+    # Its policy (DescribeVpcEndpoints PolicyDocument, JSON text); None: not in the data, which
+    # AWS treats as its default full-access policy.
+    policy_document: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
