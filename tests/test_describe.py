@@ -430,3 +430,36 @@ def test_cli_import_of_moto_dump_equals_live(aws: Aws, tmp_path: Path) -> None:
 
     assert result.code == 0, result.stderr
     assert verdicts(scan(imported)) == verdicts(scan(live))
+
+
+def test_enis_of_ip_targets_kept_and_looked_up_as_live(aws: Aws, tmp_path: Path) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    eni = aws.clients.ec2.create_network_interface(SubnetId=layout.subnet, Groups=[layout.glue_sg])
+    address = eni["NetworkInterface"]["PrivateIpAddress"]
+    aws.clients.glue.create_connection(
+        ConnectionInput={
+            "Name": "ip-db",
+            "ConnectionType": "JDBC",
+            "ConnectionProperties": {"JDBC_CONNECTION_URL": f"jdbc:postgresql://{address}:5432/app"},
+            "PhysicalConnectionRequirements": {
+                "SubnetId": layout.subnet,
+                "SecurityGroupIdList": [layout.glue_sg],
+                "AvailabilityZone": "us-east-1a",
+            },
+        }
+    )
+    dump = dump_describe(aws.url, tmp_path / "dump")
+    ec2 = load_describe_dir(dump, None)[0][REGION]["ec2"]
+    assert ec2["NetworkInterfaceLookups"] == [address]
+    assert [i["NetworkInterfaceId"] for i in ec2["NetworkInterfaces"]] == [
+        eni["NetworkInterface"]["NetworkInterfaceId"]
+    ]
+    assert "ec2:DescribeNetworkInterfaces" not in ec2["Denied"]
+
+    (dump / "describe_network_interfaces.json").unlink()
+    ec2, notes = load_describe_dir(dump, None)
+    ec2 = ec2[REGION]["ec2"]
+
+    assert (ec2["NetworkInterfaceLookups"], ec2["NetworkInterfaces"]) == ([], [])  # not "vacant": unknown
+    assert "ec2:DescribeNetworkInterfaces" in ec2["Denied"]
+    assert any("NetworkInterfaces answer" in n and "IP addresses" in n for n in notes)

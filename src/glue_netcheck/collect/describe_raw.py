@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from glue_netcheck.collect.sources import ip_targets, target_hosts
 from glue_netcheck.errors import AnalysisError
 
 
@@ -45,6 +46,9 @@ LISTS = {
     "DBClusters": Kind("rds", "DBClusters", "rds:DescribeDBClusters", "RDS clusters"),
     "DBSubnetGroups": Kind("rds", "DBSubnetGroups", "rds:DescribeDBSubnetGroups", "DB subnet groups"),
     "Clusters": Kind("redshift", "Clusters", "redshift:DescribeClusters", "Redshift clusters"),
+    "ClusterSubnetGroups": Kind(
+        "redshift", "ClusterSubnetGroups", "redshift:DescribeClusterSubnetGroups", "Redshift subnet groups"
+    ),
     "ConnectionList": Kind("glue", "Connections", "glue:GetConnections", "Glue connections"),
     "Jobs": Kind("glue", "Jobs", "glue:GetJobs", "Glue jobs"),
     "Crawlers": Kind("glue", "Crawlers", "glue:GetCrawlers", "Glue crawlers"),
@@ -77,6 +81,7 @@ ID_FIELDS = {
     "DBClusters": "DBClusterIdentifier",
     "DBSubnetGroups": "DBSubnetGroupName",
     "Clusters": "ClusterIdentifier",
+    "ClusterSubnetGroups": "ClusterSubnetGroupName",
     "Connections": "Name",
     "Jobs": "Name",
     "Crawlers": "Name",
@@ -124,14 +129,17 @@ def assemble(region: str, folder: Folder) -> tuple[dict[str, Any], list[str]]:
         # "the connection's subnet does not exist" — a verdict the dump cannot support.
         raise DescribeError(f"region {region}: no complete Subnets answer ({cli_call('ec2:DescribeSubnets')})")
     ec2 = _ec2(region, folder, gaps)
+    ec2.update(_interfaces(folder, ec2["Denied"], gaps))
     glue = _glue(folder, gaps)
     raw: dict[str, Any] = {"glue": glue, "ec2": ec2}
     rds = _rds(folder, glue["Connections"], gaps)
     if rds:
         raw["rds"] = rds
-    if folder.items.get("Clusters"):
-        raw["redshift"] = {"Clusters": folder.listed("Clusters")}
-        gaps.append("Redshift clusters are recorded but not analysed as targets (they count as external)")
+    redshift = _redshift(folder, glue["Connections"], gaps)
+    if redshift:
+        raw["redshift"] = redshift
+    if any(".kafka." in h and h.endswith(".amazonaws.com") for h in target_hosts(glue["Connections"])):
+        gaps.append("MSK clusters and brokers are not read from Describe dumps: Kafka targets count as external")
     raw.update(_encryption(folder, glue, gaps))
     return raw, gaps
 
@@ -171,7 +179,7 @@ def _ec2(region: str, folder: Folder, gaps: list[str]) -> dict[str, Any]:
     peered = any(r.get("VpcPeeringConnectionId") for t in ec2["RouteTables"] for r in t.get("Routes", []))
     if folder.answered("VpcPeeringConnections") or len(vpcs) > 1 or peered:
         ec2["VpcPeeringConnections"] = _unread("VpcPeeringConnections", denied, gaps, folder)
-    for key in sorted(k for k in folder.items if k.startswith("TransitGateway") or k == "NetworkInterfaces"):
+    for key in sorted(k for k in folder.items if k.startswith("TransitGateway")):
         ec2[key] = folder.listed(key)  # kept as recorded; the engine does not read them (yet)
     ec2["Denied"] = sorted(denied)
     return ec2
@@ -234,15 +242,46 @@ def _glue(folder: Folder, gaps: list[str]) -> dict[str, Any]:
     return glue
 
 
+def _interfaces(folder: Folder, denied: list[str], gaps: list[str]) -> dict[str, Any]:
+    """As live: the ENIs holding the connections' IP-literal targets, and which addresses were
+    looked up (only those may be called vacant). Other ENIs (an endpoint's) are left out, as the
+    live collector leaves them: the engine then takes any address of the endpoint's subnet."""
+    ips = ip_targets(target_hosts(folder.listed("Connections")))
+    if not ips:
+        return {}
+    held = [
+        eni
+        for eni in folder.listed("NetworkInterfaces")
+        if {eni.get("PrivateIpAddress"), *(a.get("PrivateIpAddress") for a in eni.get("PrivateIpAddresses") or ())}
+        & set(ips)
+    ]
+    if folder.answered("NetworkInterfaces"):
+        return {"NetworkInterfaces": held, "NetworkInterfaceLookups": ips}
+    _unread("NetworkInterfaces", set(), gaps, folder, " (the connections name IP addresses)")
+    denied[:] = sorted({*denied, "ec2:DescribeNetworkInterfaces"})
+    return {"NetworkInterfaces": held, "NetworkInterfaceLookups": []}
+
+
+def _redshift(folder: Folder, connections: list[dict[str, Any]], gaps: list[str]) -> dict[str, Any]:
+    """As live: read when a connection names a Redshift host, or when the dump has answers."""
+    named = ".redshift.amazonaws.com" in " ".join(target_hosts(connections))
+    if not named and not folder.items.get("Clusters"):
+        return {}
+    denied: set[str] = set()
+    redshift: dict[str, Any] = {key: _unread(key, denied, gaps, folder) for key in ("Clusters", "ClusterSubnetGroups")}
+    redshift["Denied"] = sorted(denied)
+    return redshift
+
+
 def _rds(folder: Folder, connections: list[dict[str, Any]], gaps: list[str]) -> dict[str, Any]:
     """As live: read only when a connection names an RDS host, or when the dump has RDS answers."""
-    hosts = " ".join(str(v) for c in connections for v in (c.get("ConnectionProperties") or {}).values())
+    hosts = " ".join(target_hosts(connections))
     docdb = ".docdb.amazonaws.com" in hosts
     wanted = {
         "DBInstances": ".rds.amazonaws.com" in hosts or docdb,
         "DBClusters": ".cluster-" in hosts or docdb,
     }
-    wanted["DBSubnetGroups"] = wanted["DBClusters"] or bool(folder.items.get("DBClusters"))
+    wanted["DBSubnetGroups"] = False  # as live: the instances' answers carry their groups; kept when given
     denied: set[str] = set()
     rds: dict[str, Any] = {
         key: _unread(key, denied, gaps, folder) for key, need in wanted.items() if need or key in folder.pages
