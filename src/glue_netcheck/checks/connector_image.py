@@ -79,9 +79,11 @@ def _blocked(ctx: ConsumerContext, image: str, region: str, path: PathResult, su
     blocked = path.blocked_at
     assert blocked is not None
     table = next((h.id for h in path.hops if h.type == "route-table"), None)
-    fix = remediation.nat_route(table) if table else f"fix {blocked.id}: {blocked.reason}"
+    first = ctx.connections[0]
+    network, glue_subnet = ctx.inventory.network, first.subnet
+    fix = remediation.nat_route(table, network, glue_subnet) if table else f"# fix {blocked.id}: {blocked.reason}"
     if region == ctx.region:
-        fix += f"; or create interface endpoints com.amazonaws.{region}.ecr.api and com.amazonaws.{region}.ecr.dkr"
+        fix += f"\n# or create interface endpoints com.amazonaws.{region}.ecr.api and com.amazonaws.{region}.ecr.dkr"
     host = _NAMES[path.service].format(region=region)
     return Issue(
         blocked.id,

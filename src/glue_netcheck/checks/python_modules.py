@@ -75,8 +75,9 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     blocked = path.blocked_at
     assert blocked is not None  # an unreachable path always says where
     table = next((h.id for h in path.hops if h.type == "route-table"), None)
-    fix = remediation.nat_route(table) if table else f"fix {blocked.id}: {blocked.reason}"
-    fix += "; or set --python-modules-installer-option to --index-url <an index the VPC reaches>"
+    network, subnet = first.inventory.network, first.subnet
+    fix = remediation.nat_route(table, network, subnet) if table else f"# fix {blocked.id}: {blocked.reason}"
+    fix += "\n# or set --python-modules-installer-option to --index-url of an index the VPC reaches"
     if wheels_only:
         yield Issue(
             blocked.id,
