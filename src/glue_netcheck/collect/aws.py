@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
@@ -29,12 +31,15 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from glue_netcheck.collect import sources
+# collect/network.py reads through this module's reader: imported as a module (a cycle).
+from glue_netcheck.collect import network
 from glue_netcheck.collect.sources import collect_databases as collect_databases
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model.redact import redact_connection
 
 T = TypeVar("T")
+# Calls of one wave in flight at once (one run; a fleet scan multiplies it by its own pool).
+WAVE_CONCURRENCY = 12
 READ_ONLY = re.compile(r"^(Describe|Get|List)")
 _THROTTLED = {
     "Throttling",
@@ -101,12 +106,24 @@ class AwsReader:
         self.calls: Counter[str] = Counter()
         self._session = session
         self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_session(cls, session: Any) -> AwsReader:
         reader = cls.__new__(cls)
         reader.region, reader.calls, reader._session, reader._clients = session.region_name, Counter(), session, {}
+        reader._lock = threading.Lock()
         return reader
+
+    def together(self, *reads: Callable[[], Any]) -> list[Any]:
+        """Independent reads as one wave: at once, on a bounded pool; answers in order, the first
+        failure raised. Bounded so that one run stays far inside AWS's per-account request rates
+        (adaptive retries absorb the rest)."""
+        if len(reads) <= 1:
+            return [read() for read in reads]
+        with ThreadPoolExecutor(max_workers=min(len(reads), WAVE_CONCURRENCY)) as pool:
+            futures = [pool.submit(read) for read in reads]
+            return [future.result() for future in futures]
 
     def assume_role(self, role_arn: str) -> dict[str, Any]:
         """Temporary credentials for a read-only role in another account. AssumeRole is the one
@@ -116,16 +133,18 @@ class AwsReader:
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = f"{service}@{region or self.region}"
-        if key not in self._clients:
-            client = self._session.client(service, region_name=region or self.region, config=_config())
-            client.meta.events.register("before-call.*.*", self._guard)
-            self._clients[key] = client
-        return self._clients[key]
+        with self._lock:  # made once, whichever thread asks first (a session is not thread-safe)
+            if key not in self._clients:
+                client = self._session.client(service, region_name=region or self.region, config=_config())
+                client.meta.events.register("before-call.*.*", self._guard)
+                self._clients[key] = client
+            return self._clients[key]
 
     def _guard(self, model: Any, **_: Any) -> None:
         if not READ_ONLY.match(model.name) and (model.service_model.service_name, model.name) != ("sts", "AssumeRole"):
             raise ReadOnlyViolation(f"glue-netcheck refused to call {model.name}: it only reads")
-        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+        with self._lock:
+            self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
 
     def call(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items under `key`, through the paginator when there is one."""
@@ -180,7 +199,7 @@ def _camel(operation: str) -> str:
     return "".join(part.capitalize() for part in operation.split("_"))
 
 
-def _vpc_filter(vpc_ids: Iterable[str], name: str = "vpc-id") -> list[dict[str, Any]]:
+def vpc_filter(vpc_ids: Iterable[str], name: str = "vpc-id") -> list[dict[str, Any]]:
     return [{"Name": name, "Values": sorted(vpc_ids)}]
 
 
@@ -189,182 +208,57 @@ def _vpc_filter(vpc_ids: Iterable[str], name: str = "vpc-id") -> list[dict[str, 
 
 def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_ok: bool = False) -> dict[str, Any]:
     """Connections (named ones, or all), every job and crawler, security configurations, and
-    the Data Catalog's encryption settings: they decide whether KMS is required."""
-    if connection_names is None:
-        connections = reader.call("glue", "get_connections", "ConnectionList", HidePassword=True)
-    else:
-        connections = []
-        for name in connection_names:
+    the Data Catalog's encryption settings: they decide whether KMS is required. One wave."""
+    denied: list[str] = []
+
+    def named(name: str) -> Callable[[], dict[str, Any] | None]:
+        def read() -> dict[str, Any] | None:
             try:
-                connections.append(reader.one("glue", "get_connection", Name=name, HidePassword=True)["Connection"])
+                return dict(reader.one("glue", "get_connection", Name=name, HidePassword=True)["Connection"])
             except NotFound:
                 if missing_ok:  # a job naming a deleted connection: the analysis reports it
-                    continue
+                    return None
                 raise NotFound(
                     f"Glue connection {name!r} not found in {reader.region}: check the name and --region"
                 ) from None
-    denied: list[str] = []
-    return {
-        "Connections": [redact_connection(c) for c in connections],
-        "Jobs": readable(denied, [], lambda: reader.call("glue", "get_jobs", "Jobs")),
-        "Crawlers": readable(denied, [], lambda: reader.call("glue", "get_crawlers", "Crawlers")),
-        "SecurityConfigurations": readable(
+
+        return read
+
+    connections: list[Callable[[], Any]] = (
+        [lambda: reader.call("glue", "get_connections", "ConnectionList", HidePassword=True)]
+        if connection_names is None
+        else [named(n) for n in connection_names]
+    )
+    *found, jobs, crawlers, configurations, catalog = reader.together(
+        *connections,
+        lambda: readable(denied, [], lambda: reader.call("glue", "get_jobs", "Jobs")),
+        lambda: readable(denied, [], lambda: reader.call("glue", "get_crawlers", "Crawlers")),
+        lambda: readable(
             denied, [], lambda: reader.call("glue", "get_security_configurations", "SecurityConfigurations")
         ),
         # None = unreadable: the analysis then assumes the catalog is KMS-encrypted (worst case).
-        "DataCatalogEncryptionSettings": readable(
+        lambda: readable(
             denied,
             None,
             lambda: reader.one("glue", "get_data_catalog_encryption_settings").get("DataCatalogEncryptionSettings", {}),
         ),
+    )
+    every = found[0] if connection_names is None else [c for c in found if c is not None]
+    return {
+        "Connections": [redact_connection(c) for c in every],
+        "Jobs": jobs,
+        "Crawlers": crawlers,
+        "SecurityConfigurations": configurations,
+        "DataCatalogEncryptionSettings": catalog,
         "Denied": denied,
     }
 
 
-def vpcs_of(reader: AwsReader, connections: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> set[str]:
-    """The VPCs the connections live in: from their subnets, else from their security groups."""
-    physical = [c.get("PhysicalConnectionRequirements") or {} for c in connections]
-    by_id = {s["SubnetId"]: s["VpcId"] for s in subnets}
-    vpcs = {by_id[p["SubnetId"]] for p in physical if p.get("SubnetId") in by_id}
-    orphans = [p for p in physical if p.get("SubnetId") not in by_id]
-    group_ids = sorted({g for p in orphans for g in p.get("SecurityGroupIdList") or ()})
-    if group_ids:
-        for group in reader.call(
-            "ec2",
-            "describe_security_groups",
-            "SecurityGroups",
-            Filters=[{"Name": "group-id", "Values": group_ids}],
-        ):
-            vpcs.add(group["VpcId"])
-    return vpcs
-
-
-def collect_network(
-    reader: AwsReader, vpc_ids: set[str], region_vpcs: list[Any], subnets: list[Any], denied: list[str]
-) -> dict[str, Any]:
-    """Every EC2 resource type the engine models, one (paginated) describe each, for these VPCs;
-    the region's VPCs and subnets (read before) are kept for these VPCs only."""
-    if not vpc_ids:
-        return {}
-    vpc_filter = _vpc_filter(vpc_ids)
-
-    def described(operation: str, key: str, **params: Any) -> list[Any]:
-        return readable(denied, [], lambda: reader.call("ec2", operation, key, **params))
-
-    def attribute(vpc_id: str, name: str, attr: str) -> bool | None:
-        answer = readable(denied, {}, lambda: reader.one("ec2", "describe_vpc_attribute", VpcId=vpc_id, Attribute=attr))
-        value = answer.get(name, {}).get("Value")
-        return value if isinstance(value, bool) else None
-
-    vpcs = [v for v in region_vpcs if v["VpcId"] in vpc_ids]
-    ec2: dict[str, Any] = {
-        "Vpcs": vpcs,
-        "VpcAttributes": {
-            vpc["VpcId"]: {
-                "EnableDnsSupport": attribute(vpc["VpcId"], "EnableDnsSupport", "enableDnsSupport"),
-                "EnableDnsHostnames": attribute(vpc["VpcId"], "EnableDnsHostnames", "enableDnsHostnames"),
-            }
-            for vpc in vpcs
-        },
-        "Subnets": [s for s in subnets if s["VpcId"] in vpc_ids],
-        "RouteTables": described("describe_route_tables", "RouteTables", Filters=vpc_filter),
-        "SecurityGroups": described("describe_security_groups", "SecurityGroups", Filters=vpc_filter),
-        "NetworkAcls": described("describe_network_acls", "NetworkAcls", Filters=vpc_filter),
-        "VpcEndpoints": described("describe_vpc_endpoints", "VpcEndpoints", Filters=vpc_filter),
-        "NatGateways": described("describe_nat_gateways", "NatGateways", Filter=vpc_filter),
-        "InternetGateways": described(
-            "describe_internet_gateways", "InternetGateways", Filters=_vpc_filter(vpc_ids, "attachment.vpc-id")
-        ),
-    }
-    dhcp_ids = sorted({v["DhcpOptionsId"] for v in vpcs if v.get("DhcpOptionsId") not in (None, "default")})
-    ec2["DhcpOptions"] = described("describe_dhcp_options", "DhcpOptions", DhcpOptionsIds=dhcp_ids) if dhcp_ids else []
-    ec2["PrefixLists"] = readable(denied, [], lambda: _prefix_lists(reader, ec2))
-    if len(vpc_ids) > 1:  # a target in another VPC: is there a peering between them?
-        ec2["VpcPeeringConnections"] = described("describe_vpc_peering_connections", "VpcPeeringConnections")
-    ec2["Denied"] = sorted(set(denied))
-    return ec2
-
-
-def _prefix_lists(reader: AwsReader, ec2: dict[str, Any]) -> list[dict[str, Any]]:
-    """Managed prefix lists with their CIDRs: the region's S3 list and every list the VPC's
-    routes or security-group rules reference (usually one or two entry reads in all)."""
-    referenced = {
-        r["DestinationPrefixListId"]
-        for t in ec2["RouteTables"]
-        for r in t.get("Routes", [])
-        if r.get("DestinationPrefixListId")
-    }
-    referenced |= {
-        p["PrefixListId"]
-        for g in ec2["SecurityGroups"]
-        for perm in (*g.get("IpPermissions", []), *g.get("IpPermissionsEgress", []))
-        for p in perm.get("PrefixListIds", [])
-    }
-    wanted_names = {f"com.amazonaws.{reader.region}.s3"}
-    lists = []
-    for pl in reader.call("ec2", "describe_managed_prefix_lists", "PrefixLists"):
-        if pl["PrefixListId"] in referenced or pl.get("PrefixListName") in wanted_names:
-            entries = reader.call("ec2", "get_managed_prefix_list_entries", "Entries", PrefixListId=pl["PrefixListId"])
-            lists.append(
-                {
-                    "PrefixListId": pl["PrefixListId"],
-                    "PrefixListName": pl.get("PrefixListName", ""),
-                    "Cidrs": [e["Cidr"] for e in entries],
-                }
-            )
-    return lists
-
-
 def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
-    """One region's raw data for analysing one connection."""
+    """One region's raw data for analysing one connection: the Glue reads, the subnets and
+    target lookups, the VPCs' describes: three waves of concurrent calls."""
     glue = collect_glue(reader, [name])
-    return {"glue": glue, **collect_places(reader, glue["Connections"])}
-
-
-def collect_places(
-    reader: AwsReader, connections: list[dict[str, Any]], planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()
-) -> dict[str, Any]:
-    """The networks the connections live in and reach: their VPCs, their data sources' VPCs
-    (a database, a broker, the ENI or the VPC holding an IP literal), and (for a plan) the VPCs
-    of existing subnets or VPCs it names — one describe per resource type for all of them."""
-    denied: list[str] = []
-    hosts = sources.target_hosts(connections)
-    # The region's VPCs and subnets: which VPC holds a subnet or an address is then known
-    # without one lookup per resource.
-    region_vpcs = readable(denied, [], lambda: reader.call("ec2", "describe_vpcs", "Vpcs"))
-    # Without the subnets nothing can be placed: a denial here stops the run (exit 2).
-    subnets = reader.call("ec2", "describe_subnets", "Subnets")
-    interfaces = sources.read_interfaces(reader, hosts, denied)
-    raw = {
-        "rds": sources.collect_databases(reader, connections),
-        "redshift": sources.collect_redshift(reader, connections),
-        "kafka": sources.collect_kafka(reader, connections),
-    }
-    placed = [*connections, *({"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(planned_subnets))]
-    every = (
-        vpcs_of(reader, placed, subnets)
-        | sources.source_vpcs(raw, hosts, {s["SubnetId"]: s["VpcId"] for s in subnets})
-        | {str(i["VpcId"]) for i in interfaces.get("NetworkInterfaces", [])}
-        | _address_vpcs(region_vpcs, sources.ip_targets(hosts))
-        | set(vpcs)
-    )
-    ec2 = collect_network(reader, every, region_vpcs, subnets, denied)
-    if ec2 and interfaces:
-        ec2.update(interfaces)
-    return {"ec2": ec2, **{k: v for k, v in raw.items() if v}}
-
-
-def _address_vpcs(region_vpcs: list[dict[str, Any]], ips: list[str]) -> set[str]:
-    """The VPCs whose CIDRs hold an IP-literal target (an address no ENI holds is then known
-    to be vacant, not outside)."""
-    from ipaddress import IPv4Address, IPv4Network
-
-    found = set()
-    for vpc in region_vpcs:
-        cidrs = [a.get("CidrBlock") for a in vpc.get("CidrBlockAssociationSet") or ()] or [vpc.get("CidrBlock")]
-        if any(IPv4Address(ip) in IPv4Network(c) for c in cidrs if c for ip in ips):
-            found.add(vpc["VpcId"])
-    return found
+    return {"glue": glue, **network.collect_places(reader, glue["Connections"])}
 
 
 def collect_region(reader: AwsReader, planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()) -> dict[str, Any]:
@@ -374,7 +268,7 @@ def collect_region(reader: AwsReader, planned_subnets: Iterable[str] = (), vpcs:
     consumers = [("job", j) for j in glue["Jobs"]] + [("crawler", c) for c in glue["Crawlers"]]
     return {
         "glue": glue,
-        **collect_places(reader, glue["Connections"], planned_subnets, vpcs),
+        **network.collect_places(reader, glue["Connections"], planned_subnets, vpcs),
         **collect_encryption(reader, glue, glue["SecurityConfigurations"], consumers),
     }
 
@@ -406,7 +300,7 @@ def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
     configs = [c for c in glue["SecurityConfigurations"] if c.get("Name") == config_name]
     return {
         "glue": glue,
-        **collect_places(reader, glue["Connections"]),
+        **network.collect_places(reader, glue["Connections"]),
         **collect_encryption(reader, glue, configs, [(kind, consumer)]),
     }
 

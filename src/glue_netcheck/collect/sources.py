@@ -69,11 +69,14 @@ def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> d
     if ".rds.amazonaws.com" not in hosts and not docdb:
         return {}
     denied: list[str] = []
-    rds: dict[str, Any] = {
-        "DBInstances": readable(denied, [], lambda: reader.call("rds", "describe_db_instances", "DBInstances"))
+    reads = {
+        "DBInstances": lambda: readable(denied, [], lambda: reader.call("rds", "describe_db_instances", "DBInstances"))
     }
     if ".cluster-" in hosts or docdb:
-        rds["DBClusters"] = readable(denied, [], lambda: reader.call("rds", "describe_db_clusters", "DBClusters"))
+        reads["DBClusters"] = lambda: readable(
+            denied, [], lambda: reader.call("rds", "describe_db_clusters", "DBClusters")
+        )
+    rds: dict[str, Any] = dict(zip(reads, reader.together(*reads.values()), strict=True))
     rds["Denied"] = denied
     return rds
 
@@ -85,13 +88,13 @@ def collect_redshift(reader: AwsReader, connections: list[dict[str, Any]]) -> di
     if ".redshift.amazonaws.com" not in " ".join(target_hosts(connections)):
         return {}
     denied: list[str] = []
-    return {
-        "Clusters": readable(denied, [], lambda: reader.call("redshift", "describe_clusters", "Clusters")),
-        "ClusterSubnetGroups": readable(
+    clusters, groups = reader.together(
+        lambda: readable(denied, [], lambda: reader.call("redshift", "describe_clusters", "Clusters")),
+        lambda: readable(
             denied, [], lambda: reader.call("redshift", "describe_cluster_subnet_groups", "ClusterSubnetGroups")
         ),
-        "Denied": denied,
-    }
+    )
+    return {"Clusters": clusters, "ClusterSubnetGroups": groups, "Denied": denied}
 
 
 def collect_kafka(reader: AwsReader, connections: list[dict[str, Any]]) -> dict[str, Any]:
@@ -108,7 +111,14 @@ def collect_kafka(reader: AwsReader, connections: list[dict[str, Any]]) -> dict[
     def brokers(arn: str) -> list[Any]:
         return readable(denied, [], lambda: reader.call("kafka", "list_nodes", "NodeInfoList", ClusterArn=arn))
 
-    nodes = {c["ClusterArn"]: brokers(c["ClusterArn"]) for c in named}
+    # The brokers need the clusters' ARNs: MSK costs one more wave, for the named clusters only.
+    nodes = dict(
+        zip(
+            (c["ClusterArn"] for c in named),
+            reader.together(*(lambda c=c: brokers(c["ClusterArn"]) for c in named)),
+            strict=True,
+        )
+    )
     return {"Clusters": named, "Nodes": nodes, "Denied": denied}
 
 
