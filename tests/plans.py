@@ -1,17 +1,13 @@
-"""Terraform plan fixtures in the documented `terraform show -json` format (1.2): the same
-layouts as tests/scenarios.py, planned from scratch. The network lives in a module `net` whose
-subnets use `for_each`; every id is unknown until apply and resolved through references.
-
-`python tests/plans.py` writes fixtures/plans/*.json.
-"""
+"""Small synthetic plan documents in the `terraform show -json` shape (1.2), for the edge cases
+a real configuration cannot produce offline (a plan deleting an existing endpoint, a planned
+connection in an existing subnet). Real plans, generated with Terraform, are in
+fixtures/terraform/ (fixtures/terraform/generate.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
@@ -345,44 +341,3 @@ def _no_self_reference(resources: list[R]) -> list[R]:
         if res.type == "aws_security_group":
             res.values["ingress"] = []
     return resources
-
-
-# plan fixture -> (builder, the moto scenario it mirrors)
-PLANS: dict[str, tuple[Callable[[], list[R]], str]] = {
-    "healthy": (lambda: [*network(), s3_gateway(), kms_endpoint(), *glue()], "healthy-kms-endpoint"),
-    "no-kms-endpoint": (lambda: [*network(), s3_gateway(), *glue()], "no-route-to-kms"),
-    "private-dns-disabled": (
-        lambda: [*network(), s3_gateway(), kms_endpoint(private_dns=False), *glue()],
-        "kms-private-dns-off",
-    ),
-    "missing-self-reference": (
-        lambda: _no_self_reference([*network(), *nat(), s3_gateway(), *glue()]),
-        "no-self-referencing-rule",
-    ),
-    "s3-endpoint-not-associated": (
-        lambda: [
-            *network(),
-            R("aws_route_table", "other", {"route": []}, {("vpc_id",): VPC}),
-            s3_gateway(["aws_route_table.other.id"]),
-            kms_endpoint(),
-            *glue(),
-        ],
-        "s3-endpoint-other-table",
-    ),
-    "nat-in-private-subnet": (
-        lambda: [*network(), *nat(igw_route=False), s3_gateway(), *glue()],
-        "nat-without-igw-route",
-    ),
-}
-
-
-def main() -> None:
-    out = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
-    out.mkdir(parents=True, exist_ok=True)
-    for name, (build, _) in PLANS.items():
-        (out / f"{name}.json").write_text(json.dumps(document(build()), indent=1) + "\n")
-    print(f"wrote {len(PLANS)} plans to {out}")
-
-
-if __name__ == "__main__":
-    main()

@@ -19,7 +19,7 @@ def connection(raw: Raw, v: Values) -> None:
         result["PhysicalConnectionRequirements"] = {
             "SubnetId": v(*physical, "subnet_id"),
             "SecurityGroupIdList": v.list(*physical, "security_group_id_list"),
-            "AvailabilityZone": v(*physical, "availability_zone"),
+            "AvailabilityZone": v.or_later(*physical, "availability_zone"),
         }
     raw.glue["Connections"].append(result)
 

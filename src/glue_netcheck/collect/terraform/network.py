@@ -37,7 +37,7 @@ def subnet(raw: Raw, v: Values) -> None:
     cidr = v.required("cidr_block")
     free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5
     # AWS picks the zone of a subnet that names none: never assume one.
-    zone = v("availability_zone") or f"(known after apply: {v.res.address}.availability_zone)"
+    zone = v.or_later("availability_zone")
     raw.add(
         "Subnets",
         {

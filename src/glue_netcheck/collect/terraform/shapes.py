@@ -76,6 +76,13 @@ class Values:
             why = "known only after apply, and nothing in the plan says what it will be"
         raise PlanError(f"{self.plan.source}: {self.res.address}: {attribute}: {why}")
 
+    def or_later(self, *path: Any) -> Any:
+        """The value, or a stand-in naming the attribute it will be copied from at apply: two
+        attributes set from one unknown value get the same stand-in (a connection's zone taken
+        from its subnet's matches it, whatever zone AWS picks)."""
+        value = resolve.resolve(self.plan, self.res, *path)
+        return f"(known after apply: {value.what})" if isinstance(value, resolve.Unknown) else value
+
     @property
     def id(self) -> str:
         return self.res.id
