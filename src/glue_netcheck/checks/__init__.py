@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from glue_netcheck.checks import (
     availability_zone,
+    block_public_access,
     bookmark_script,
     bucket_region,
     connector_image,
@@ -43,6 +44,7 @@ REGISTRY: tuple[Check[Context], ...] = (
     custom_dns.CHECK,
     free_ips.CHECK,
     *service_paths.CHECKS,
+    block_public_access.CHECK,
     target.CHECK,
     nacl_ephemeral.CHECK,
     *endpoint_private_dns.CHECKS,

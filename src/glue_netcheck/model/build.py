@@ -25,6 +25,7 @@ from glue_netcheck.model.glue import (
     key_region,
 )
 from glue_netcheck.model.network import (
+    BlockPublicAccess,
     DhcpOptions,
     InternetGateway,
     NaclEntry,
@@ -129,6 +130,7 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         interfaces={i.id: i for i in map(_interface, _list(ec2, "NetworkInterfaces"))},
         interface_lookups=frozenset(str(a) for a in ec2.get("NetworkInterfaceLookups") or ()),
         denied=_denied(ec2),
+        block_public_access=_block_public_access(ec2),
     )
     # The engine memoises traces on these values: a list or object where AWS puts a string must
     # fail here, as bad input, not later as a crash.
@@ -191,6 +193,23 @@ def _denied(section: Mapping[str, Any]) -> frozenset[str]:
 
 
 # --- EC2 -----------------------------------------------------------------------------------
+
+
+def _block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | None:
+    """ec2.VpcBlockPublicAccessOptions: DescribeVpcBlockPublicAccessOptions' answer of that name;
+    ec2.VpcBlockPublicAccessExclusions: DescribeVpcBlockPublicAccessExclusions' list. Absent:
+    unknown (None). An exclusion is active once created or updated (state *-complete)."""
+    options = ec2.get("VpcBlockPublicAccessOptions")
+    if not isinstance(options, Mapping):
+        return None
+    exclusions: dict[str, str] = {}
+    for item in ec2.get("VpcBlockPublicAccessExclusions") or ():
+        if not isinstance(item, Mapping) or str(item.get("State", "")) not in ("create-complete", "update-complete"):
+            continue
+        resource = str(item.get("ResourceArn", "")).rsplit("/", 1)[-1]
+        if resource:
+            exclusions[resource] = str(item.get("InternetGatewayExclusionMode", ""))
+    return BlockPublicAccess(str(options.get("InternetGatewayBlockMode", "off")), exclusions)
 
 
 def _vpc(raw: Mapping[str, Any], attributes: Mapping[str, Any]) -> Vpc:

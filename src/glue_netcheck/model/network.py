@@ -161,6 +161,21 @@ class NatGateway:
 
 
 @dataclass(frozen=True, slots=True)
+class BlockPublicAccess:
+    """VPC Block Public Access of the region (DescribeVpcBlockPublicAccessOptions and
+    DescribeVpcBlockPublicAccessExclusions): `mode` is InternetGatewayBlockMode (off,
+    block-bidirectional, block-ingress); `exclusions` maps an excluded VPC or subnet id to its
+    InternetGatewayExclusionMode (allow-egress, allow-bidirectional), active exclusions only."""
+
+    mode: str
+    exclusions: Mapping[str, str] = field(default_factory=dict)
+
+    def blocks_egress(self, *resource_ids: str) -> bool:
+        """Whether internet-gateway egress (a NAT gateway's too) from these resources is blocked."""
+        return self.mode == "block-bidirectional" and not any(r in self.exclusions for r in resource_ids)
+
+
+@dataclass(frozen=True, slots=True)
 class InternetGateway:
     id: str
     attached_vpc_ids: frozenset[str]
@@ -232,6 +247,8 @@ class Network:
     interface_lookups: frozenset[str] = frozenset()
     # IAM actions the collector was refused: what they describe is unknown, not absent.
     denied: frozenset[str] = frozenset()
+    # None: not in the data (unknown; it is off unless someone turned it on).
+    block_public_access: BlockPublicAccess | None = None
 
     def unreadable(self, kind: str) -> str | None:
         """The denied action if resources of `kind` (a hop type) could not be read."""
