@@ -218,6 +218,18 @@ def test_private_ip_in_a_peered_vpc_without_the_return_route(aws: Aws) -> None:
     assert blocked(report) == (False, "route-table", peer["table"], ["target-unreachable"], 1)
 
 
+def test_external_host_with_no_way_out_of_the_vpc_is_undecided(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)  # endpoints only: no NAT, TGW, VPN, peering
+
+    report = connect(aws, layout, "db.partner.example.com")
+
+    path = target(report)
+    assert (path["reachable"], path["blocked_at"], report["verdict"], report["exit"]) == (None, None, "unknown", 3)
+    (hop,) = [h for h in path["hops"] if h["verdict"] == "unknown"]
+    assert (hop["type"], hop["id"], hop["code"]) == ("route-table", layout.route_table, "DATA_MISSING")
+    assert "resolves to an address inside the VPC" in hop["detail"]
+
+
 def test_external_host_with_a_nat_is_reported_not_traced(aws: Aws) -> None:
     """The twin: with a NAT gateway the host may be anywhere; its public path is open."""
     layout = SCENARIOS["healthy-nat"](aws.clients)

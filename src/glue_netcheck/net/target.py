@@ -73,14 +73,13 @@ def target_paths(network: Network, source: Source, pairs: Sequence[tuple[Address
     """One path for the whole target (every broker, every zone): its hops in order, the first
     drop blocking it. None when every address is an external host name the subnet has a way
     out to (the contract traces only what the account's resources place; the check reports it)."""
-    # A host name that maps to nothing of the account is left to the check (reported, not
-    # traced), even from a subnet with no way out of its VPC (issue 13: undecided there; not
-    # wired yet, the suite's scenarios assume such a host passes).
-    traced = [
-        target_path(network, source, address, placement)
-        for address, placement in pairs
-        if placement.kind != "external" or ip_literal(address.host) is not None
-    ]
+    way_out = has_way_out(network, source.subnet)
+    traced = []
+    for address, placement in pairs:
+        if placement.kind != "external" or ip_literal(address.host) is not None:
+            traced.append(target_path(network, source, address, placement))
+        elif not way_out:
+            traced.append(_inside_only(network, source, address))
     if not traced:
         return None
     if len(traced) == 1:
@@ -98,6 +97,19 @@ def target_paths(network: Network, source: Source, pairs: Sequence[tuple[Address
         hops,
         blocked,
     )
+
+
+def _inside_only(network: Network, source: Source, target: Address) -> PathResult:
+    """A host name that maps to nothing of the account, from a subnet with no way out of its
+    VPC: it works only if the name resolves inside the VPC, which the API cannot show."""
+    text = (
+        f"{target.host} maps to no resource of this account and {source.subnet.id} has no route out of "
+        f"{source.vpc.id} (no NAT gateway, transit gateway, VPN or peering): it is reachable only if it "
+        "resolves to an address inside the VPC, which the API answers cannot show"
+    )
+    table = network.route_table_for(source.subnet)
+    hop = Hop("route-table", table.id if table else source.subnet.id, "unknown", text, code="DATA_MISSING")
+    return PathResult("target", target.host, target.port, None, None, (hop,))
 
 
 def has_way_out(network: Network, subnet: Subnet) -> bool:
