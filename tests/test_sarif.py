@@ -287,10 +287,11 @@ def test_old_entry_points_give_the_same_document() -> None:
 
 
 def test_cli_plan_sarif_points_every_result_at_the_plan_file(aws: Aws) -> None:
-    done = run_cli("plan", "plans/no-kms-endpoint.json", "--format", "sarif", env=aws.env, cwd=FIXTURES)
+    plan = "terraform/count-module/no-self-referencing-rule.plan.json"  # a real plan that fails
+    done = run_cli("plan", plan, "--format", "sarif", env=aws.env, cwd=FIXTURES)
     assert done.code == 1, done.stderr
     found = results(done.stdout)
-    assert found and {uri(r) for r in found} == {("plans/no-kms-endpoint.json", "%SRCROOT%", 1)}
+    assert found and {uri(r) for r in found} == {(plan, "%SRCROOT%", 1)}
 
 
 def test_cli_snapshot_sarif_points_at_the_snapshot() -> None:
