@@ -28,29 +28,40 @@ TARGET_HOST = "orders.cluster-abc.us-east-1.rds.amazonaws.com"
 
 
 HEALTHY_S3 = {"s3": (True, "gateway-endpoint", None, None)}
+# The scenarios' JDBC host maps to no resource of the account. From a subnet with no way out of
+# its VPC (no NAT, transit gateway, VPN or peering) it is reachable only if the name resolves
+# inside the VPC, which the API cannot show: the target path is undecided, so is a healthy verdict.
+NO_WAY_OUT = {"target": (None, None, None, None)}
 
 CASES: dict[str, Expect] = {
     "healthy-nat": Expect("pass", paths={"kms": (True, "nat-gateway", None, None), **HEALTHY_S3}),
-    "healthy-kms-endpoint": Expect("pass", paths={"kms": (True, "interface-endpoint", None, None), **HEALTHY_S3}),
+    "healthy-kms-endpoint": Expect(
+        "unknown",
+        paths={"kms": (True, "interface-endpoint", None, None), **HEALTHY_S3, **NO_WAY_OUT},
+        external_target=False,
+    ),
     "no-route-to-kms": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3},
+        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-reachable", "error", "route_table")}),
+        external_target=False,
     ),
     "kms-private-dns-off": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "vpc-endpoint", "kms_endpoint"), **HEALTHY_S3},
+        {"kms": (False, None, "vpc-endpoint", "kms_endpoint"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-endpoint-private-dns", "error", "kms_endpoint")}),
         folded={"kms-endpoint-private-dns": ("kms-reachable",)},
+        external_target=False,
     ),
     "kms-endpoint-sg-blocks-443": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "security-group", "endpoint_sg"), **HEALTHY_S3},
+        {"kms": (False, None, "security-group", "endpoint_sg"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-endpoint-security-group", "error", "endpoint_sg")}),
         folded={"kms-endpoint-security-group": ("kms-reachable",)},
+        external_target=False,
     ),
     "no-self-referencing-rule": Expect(
         "fail",
@@ -61,8 +72,13 @@ CASES: dict[str, Expect] = {
     "no-s3-path": Expect(
         "fail",
         ("s3-endpoint-validation-failed",),
-        {"kms": (True, "interface-endpoint", None, None), "s3": (False, None, "route-table", "route_table")},
+        {
+            "kms": (True, "interface-endpoint", None, None),
+            "s3": (False, None, "route-table", "route_table"),
+            **NO_WAY_OUT,
+        },
         frozenset({("s3-reachable", "error", "route_table")}),
+        external_target=False,
     ),
     "nacl-blocks-return-traffic": Expect(
         "fail",
@@ -75,15 +91,17 @@ CASES: dict[str, Expect] = {
     "igw-route-only": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "internet-gateway", "igw"), **HEALTHY_S3},
+        {"kms": (False, None, "internet-gateway", "igw"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-reachable", "error", "igw")}),
+        external_target=False,
     ),
     "dns-hostnames-off": Expect(
         "fail",
         ("crawler-internal-service-exception", "dns-resolution-failure", "kms-timeout"),
-        {"kms": (False, None, "vpc", "vpc"), **HEALTHY_S3},
+        {"kms": (False, None, "vpc", "vpc"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("vpc-dns-attributes", "error", "vpc")}),
         folded={"vpc-dns-attributes": ("kms-endpoint-private-dns", "kms-reachable")},
+        external_target=False,
     ),
     "dns-support-off": Expect(
         "fail",
@@ -98,10 +116,11 @@ CASES: dict[str, Expect] = {
         folded={"vpc-dns-attributes": ("kms-reachable", "s3-reachable")},
     ),
     "custom-dns-servers": Expect(
-        "warn",
+        "unknown",
         (),
-        {"kms": (True, "interface-endpoint", None, None), **HEALTHY_S3},
+        {"kms": (True, "interface-endpoint", None, None), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("dhcp-custom-dns", "warning", "dhcp")}),
+        external_target=False,
     ),
     "missing-subnet": Expect(
         "fail",
@@ -130,22 +149,29 @@ CASES: dict[str, Expect] = {
         frozenset({("kms-reachable", "error", "public_route_table")}),
     ),
     "kms-unused": Expect(
-        "warn",
+        "unknown",
         (),
-        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3},
+        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-reachable", "warning", "route_table")}),
+        external_target=False,
     ),
     "no-consumers": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3},
+        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-reachable", "error", "route_table")}),
+        external_target=False,
     ),
     "glue-egress-only-self": Expect(
         "fail",
         (*KMS_BOTH, "s3-timeout"),
-        {"kms": (False, None, "security-group", "glue_sg"), "s3": (False, None, "security-group", "glue_sg")},
+        {
+            "kms": (False, None, "security-group", "glue_sg"),
+            "s3": (False, None, "security-group", "glue_sg"),
+            **NO_WAY_OUT,
+        },
         frozenset({("kms-reachable", "error", "glue_sg"), ("s3-reachable", "error", "glue_sg")}),
+        external_target=False,
     ),
     "no-egress": Expect(
         "fail",
@@ -170,22 +196,29 @@ CASES: dict[str, Expect] = {
     "catalog-encrypted": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3},
+        {"kms": (False, None, "route-table", "route_table"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-reachable", "error", "route_table")}),
+        external_target=False,
     ),
     "kms-endpoint-default-sg": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "security-group", "endpoint_sg"), **HEALTHY_S3},
+        {"kms": (False, None, "security-group", "endpoint_sg"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-endpoint-security-group", "error", "endpoint_sg")}),
         folded={"kms-endpoint-security-group": ("kms-reachable",)},
+        external_target=False,
     ),
     "main-route-table": Expect("pass", paths={"kms": (True, "nat-gateway", None, None), **HEALTHY_S3}),
     "s3-endpoint-other-table": Expect(
         "fail",
         ("s3-endpoint-validation-failed",),
-        {"kms": (True, "interface-endpoint", None, None), "s3": (False, None, "route-table", "route_table")},
+        {
+            "kms": (True, "interface-endpoint", None, None),
+            "s3": (False, None, "route-table", "route_table"),
+            **NO_WAY_OUT,
+        },
         frozenset({("s3-reachable", "error", "route_table")}),
+        external_target=False,
     ),
     "two-groups": Expect("pass", paths={"kms": (True, "nat-gateway", None, None), **HEALTHY_S3}),
 }

@@ -52,6 +52,16 @@ def run(aws: Aws, kind: str, name: str) -> dict[str, Any]:
     return report
 
 
+def assert_healthy_but_for_the_external_target(report: dict[str, Any]) -> None:
+    """Nothing fails; the only undecided path is the scenarios' JDBC host, a name of no resource
+    of the account, from a subnet without a way out of the VPC (it may resolve inside it)."""
+    assert (report["verdict"], report["predicted_failures"]) == ("unknown", [])
+    for connection in report["connections"]:
+        undecided = {p["service"] for p in connection["paths"] if p["reachable"] is None}
+        assert undecided == {"target"}, connection["paths"]
+        assert all(p["reachable"] for p in connection["paths"] if p["service"] != "target")
+
+
 def test_healthy_job(aws: Aws) -> None:
     layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)
 
@@ -59,7 +69,7 @@ def test_healthy_job(aws: Aws) -> None:
 
     assert report["schema_version"] == 1
     assert report["consumer"] == {"kind": "job", "name": JOB, "role": JOB_ROLE, "security_configuration": "sec-kms"}
-    assert (report["verdict"], report["predicted_failures"]) == ("pass", [])
+    assert_healthy_but_for_the_external_target(report)
     assert [c["connection"]["name"] for c in report["connections"]] == [CONNECTION]
     assert report["connections"][0]["consumers"] == [{"kind": "job", "name": JOB, "security_configuration": "sec-kms"}]
     key = layout.extra["key"]
@@ -124,7 +134,7 @@ def test_policy_naming_the_role_is_enough(aws: Aws) -> None:
 
     report = run(aws, "job", JOB)
 
-    assert (report["verdict"], report["predicted_failures"]) == ("pass", [])
+    assert_healthy_but_for_the_external_target(report)
     assert not any(f["check"] == "kms-key-policy" for f in report["findings"])
 
 
@@ -275,7 +285,7 @@ def test_root_delegation_and_a_role_allowed_by_its_policy(aws: Aws) -> None:
 
     report = run(aws, "job", JOB)
 
-    assert (report["verdict"], report["predicted_failures"]) == ("pass", [])
+    assert_healthy_but_for_the_external_target(report)
     assert not any(f["check"] == "kms-key-policy" for f in report["findings"])
 
 
