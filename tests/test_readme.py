@@ -42,7 +42,7 @@ def test_sample_output_is_current() -> None:
 
 def test_job_sample_is_current() -> None:
     result = CliRunner().invoke(
-        app, ["job", "nightly-etl", "--snapshot", str(FIXTURES / "healthy-kms-endpoint.json"), "--no-color"]
+        app, ["job", "nightly-etl", "--snapshot", str(FIXTURES / "healthy-nat.json"), "--no-color"]
     )
     assert result.exit_code == 0
     _check("sample:job", f"```text\n{result.stdout}```\n")
