@@ -116,7 +116,8 @@ def _plan(tmp_path: Path, document: Any) -> None:
     except terraform.PlanError as exc:
         assert str(exc).startswith(f"plan {path}: ")
         return
-    from glue_netcheck.model.build import ModelError, build_inventory
+    from glue_netcheck.model.build import build_inventory
+    from glue_netcheck.model.raw import ModelError
 
     base = json.loads((FIXTURES / "healthy-nat.json").read_text())["regions"]["us-east-1"]
     try:

@@ -10,6 +10,7 @@ import pytest
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 
 from glue_netcheck.collect import aws as collector
+from glue_netcheck.collect import encryption
 from glue_netcheck.model.build import build_inventory
 from glue_netcheck.model.glue import Role
 from glue_netcheck.policy.role import GLUE_EC2_ACTIONS, action_decisions, missing_actions
@@ -40,7 +41,7 @@ def collected_role(aws: Aws, monkeypatch: pytest.MonkeyPatch, inline: list[dict[
         iam.attach_role_policy(RoleName="glue-etl", PolicyArn=arn)
     for key, value in aws.env.items():
         monkeypatch.setenv(key, value)
-    raw = collector.read_role(collector.AwsReader(), "glue-etl")
+    raw = encryption.read_role(collector.AwsReader(), "glue-etl")
     return build_inventory(REGION, {"iam": {"Roles": [raw]}}).roles["glue-etl"]
 
 

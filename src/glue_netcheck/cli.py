@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec
+from typing import Annotated, NoReturn
 
 import typer
 from typer._click import exceptions as click_errors  # typer 0.29 vendors click: its own classes
@@ -25,17 +25,14 @@ from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import BatchReport, Report, worst
 from glue_netcheck.checks import pages
 from glue_netcheck.collect import files, inputs, permissions
-from glue_netcheck.errors import EXIT_ERROR, EXIT_FAIL, EXIT_FOR_VERDICT, EXIT_INTERRUPTED, EXIT_OK, AnalysisError
+from glue_netcheck.errors import EXIT_ERROR, EXIT_FOR_VERDICT, EXIT_INTERRUPTED, EXIT_OK, AnalysisError
 from glue_netcheck.fixes import fix_plan, prove
 from glue_netcheck.fixes.render import RENDERERS as FIX_RENDERERS
 from glue_netcheck.fixes.render import FixFormat
 from glue_netcheck.model.glue import ConsumerKind
 from glue_netcheck.report import Format, RenderOptions, render
 
-P = ParamSpec("P")
-
 app = typer.Typer(
-    name="glue-netcheck",
     help="Will this AWS Glue connection reach KMS, S3 and its data source from inside its VPC?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -72,14 +69,11 @@ AllRegionsOpt = Annotated[bool, typer.Option("--all-regions", help="Every region
 RoleArnOpt = Annotated[str | None, typer.Option("--role-arn", help="Role to assume: a name, or an ARN with {account}")]
 AccountsOpt = Annotated[Path | None, typer.Option("--accounts", help="File of account ids, one a line, for --role-arn")]
 OrganizationOpt = Annotated[bool, typer.Option("--organization", help="With --role-arn: every account of the org")]
+SourceDirOpt = Annotated[Path | None, typer.Option("--source-dir", help="The plan's .tf files", file_okay=False)]
 DescribeOpt = Annotated[Path | None, typer.Option("--from-describe", help="Build it from raw Describe answers in DIR")]
 
 
-class FailOn(StrEnum):
-    fail = "fail"
-    warn = "warn"
-
-
+FailOn = StrEnum("FailOn", ["fail", "warn"])
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on predicted failures (fail) or on warnings too")]
 
 
@@ -92,20 +86,18 @@ def warn(message: str) -> None:
     typer.echo(f"glue-netcheck: warning: {message}", err=True)
 
 
-def _guarded(command: Callable[P, int]) -> Callable[P, None]:
+def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     """Every command's error boundary: its exit code, or one stderr line, never a traceback."""
 
     @functools.wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+    def run(*args: object, **kwargs: object) -> None:
         try:
             code = command(*args, **kwargs)
         except typer.Exit:
             raise
         except AnalysisError as exc:
             fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            fail("interrupted", EXIT_INTERRUPTED)
-        except Exception as exc:  # a bug must still not print a traceback at a user
+        except Exception as exc:  # a bug must still not print a traceback (^C: main() says it)
             fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
         raise typer.Exit(code)
 
@@ -117,7 +109,6 @@ def _options(
 ) -> RenderOptions:
     tty = sys.stdout.isatty()
     use_color = (tty and not os.environ.get("NO_COLOR")) if color is None else color
-    # On a terminal rich wraps every table to its width; elsewhere 100 columns.
     width = shutil.get_terminal_size((100, 24)).columns if tty else 100
     where = str(source) if source is not None else None  # SARIF locations name the snapshot file
     return RenderOptions(color=bool(use_color), width=width, locations=locations or {}, source=where)
@@ -274,22 +265,16 @@ def plan_command(
     snapshot: SnapshotOpt = None,
     fail_on: FailOnOpt = FailOn.fail,
     color: ColorOpt = None,
-    source_dir: Annotated[
-        Path | None,
-        typer.Option("--source-dir", help="The .tf configuration of the plan: findings name file and line", file_okay=False),
-    ] = None,
+    source_dir: SourceDirOpt = None,
 ) -> int:
     """Pre-deployment: analyse the Glue connections in a Terraform plan, merged with what exists."""
-    from glue_netcheck.collect import terraform
-
-    planned = inputs.for_plan(plan_file, inputs.Source(snapshot, region, profile))
+    planned = inputs.for_plan(plan_file, inputs.Source(snapshot, region, profile), source_dir)
     if planned.note:
         warn(planned.note)
     inventory, addresses = planned.inventory, planned.addresses
     reports = tuple(prove(inventory, analyse_connection(inventory, n), addresses) for n in planned.names)
     batch = BatchReport("plan", reports, planned.addresses, str(plan_file))
-    locations = terraform.source_locations(terraform.load(plan_file), source_dir) if source_dir else None
-    deliver(batch, fmt, output, _options(color, locations))
+    deliver(batch, fmt, output, _options(color, dict(planned.locations)))
     return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
 
 
@@ -309,14 +294,12 @@ def fix_command(
     files.write_output(output, FIX_RENDERERS[fmt.value](plan))
     for line in plan.remaining:
         warn(f"not fixed: {line}")
-    return EXIT_OK if plan.exit_code == 0 else EXIT_FAIL
+    return plan.exit_code  # 0: every predicted failure cleared, 1: only part
 
 
 @app.command("iam-policy")
 @_guarded
-def iam_policy(
-    command: Annotated[str | None, typer.Option("--command", help="Only what one command needs")] = None,
-) -> int:
+def iam_policy(command: Annotated[str | None, typer.Option("--command", help="Only one command's")] = None) -> int:
     """Print the minimal read-only IAM policy glue-netcheck needs (all commands, or one)."""
     typer.echo(permissions.policy(command))
     return EXIT_OK
@@ -342,12 +325,11 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+VersionOpt = Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version")]
+
+
 @app.callback()
-def main_options(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version")
-    ] = False,
-) -> None:
+def main_options(version: VersionOpt = False) -> None:
     """glue-netcheck: static reachability checks for AWS Glue connections."""
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glue_netcheck.checks.base import Context, Issue, check
-from glue_netcheck.model.build import DEFAULT_JOB_WORKERS
+from glue_netcheck.model.build_glue import DEFAULT_JOB_WORKERS
 
 ID = "subnet-free-ips"
 

@@ -269,7 +269,7 @@ def collect_region(reader: AwsReader, planned_subnets: Iterable[str] = (), vpcs:
     return {
         "glue": glue,
         **network.collect_places(reader, glue["Connections"], planned_subnets, vpcs),
-        **collect_encryption(reader, glue, glue["SecurityConfigurations"], consumers),
+        **_encryption()(reader, glue, glue["SecurityConfigurations"], consumers),
     }
 
 
@@ -301,145 +301,12 @@ def collect_consumer(reader: AwsReader, kind: str, name: str) -> dict[str, Any]:
     return {
         "glue": glue,
         **network.collect_places(reader, glue["Connections"]),
-        **collect_encryption(reader, glue, configs, [(kind, consumer)]),
+        **_encryption()(reader, glue, configs, [(kind, consumer)]),
     }
 
 
-def collect_encryption(
-    reader: AwsReader, glue: dict[str, Any], configs: list[dict[str, Any]], consumers: list[tuple[str, dict[str, Any]]]
-) -> dict[str, Any]:
-    """What decides whether encryption works: the KMS keys the configurations and the catalog
-    name, the consumers' roles (one read per distinct role), and, for jobs with encrypted
-    bookmarks enabled, whether their script calls job.init()."""
-    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
-    for config in configs:
-        keys |= set(_configuration_keys(config))
-    bookmarked = {
-        c.get("Name")
-        for c in configs
-        if ((c.get("EncryptionConfiguration") or {}).get("JobBookmarksEncryption") or {}).get(
-            "JobBookmarksEncryptionMode"
-        )
-        == "CSE-KMS"
-    }
-    scripts = {
-        location: read_script(reader, location)
-        for location in sorted(
-            {
-                (raw.get("Command") or {}).get("ScriptLocation", "")
-                for kind, raw in consumers
-                if kind == "job"
-                and raw.get("SecurityConfiguration") in bookmarked
-                and (raw.get("DefaultArguments") or {}).get("--job-bookmark-option") == "job-bookmark-enable"
-            }
-            - {""}
-        )
-    }
-    roles = sorted({raw["Role"] for _, raw in consumers if raw.get("Role")})
-    buckets = sorted({b for kind, raw in consumers if kind == "job" for b in job_buckets(raw)})
-    return {
-        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
-        "iam": {"Roles": [read_role(reader, role) for role in roles]},
-        "s3": {"Scripts": scripts, "Buckets": {b: bucket_region(reader, b) for b in buckets}},
-    }
+def _encryption() -> Callable[..., dict[str, Any]]:
+    """collect/encryption.py reads the consumers' keys, roles and scripts with this module's reader."""
+    from glue_netcheck.collect.encryption import collect_encryption
 
-
-def job_buckets(raw: dict[str, Any]) -> list[str]:
-    """The buckets a job reads at start: its script's and its temporary directory's."""
-    locations = [
-        (raw.get("Command") or {}).get("ScriptLocation", ""),
-        (raw.get("DefaultArguments") or {}).get("--TempDir", ""),
-    ]
-    return [loc.removeprefix("s3://").split("/")[0] for loc in locations if str(loc).startswith("s3://")]
-
-
-def bucket_region(reader: AwsReader, bucket: str) -> str | None:
-    """The bucket's region (GetBucketLocation), None when it cannot be read."""
-    try:
-        location = reader.one("s3", "get_bucket_location", Bucket=bucket).get("LocationConstraint")
-    except AnalysisError:
-        return None
-    # AWS answers null for us-east-1 and the legacy "EU" for eu-west-1.
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
-
-
-def read_role(reader: AwsReader, role: str) -> dict[str, Any]:
-    """The role's inline and attached policy documents (read-only IAM calls), or the error."""
-    name = role.rsplit("/", 1)[-1]
-    entry: dict[str, Any] = {"RoleName": name, "Reference": role}
-    try:
-        described = reader.one("iam", "get_role", RoleName=name)["Role"]
-        entry["Arn"] = described.get("Arn")
-        entry["PermissionsBoundary"] = bool(described.get("PermissionsBoundary"))
-        documents = [
-            reader.one("iam", "get_role_policy", RoleName=name, PolicyName=policy)["PolicyDocument"]
-            for policy in reader.call("iam", "list_role_policies", "PolicyNames", RoleName=name)
-        ]
-        for attached in reader.call("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=name):
-            version = reader.one("iam", "get_policy", PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
-            documents.append(
-                reader.one("iam", "get_policy_version", PolicyArn=attached["PolicyArn"], VersionId=version)[
-                    "PolicyVersion"
-                ]["Document"]
-            )
-        entry["Policies"] = documents
-    except AnalysisError as exc:
-        missing = "NoSuchEntity" in str(exc)
-        entry["Error"] = {
-            "Code": "AccessDenied" if isinstance(exc, AccessDenied) else "NoSuchEntity" if missing else "Unreadable",
-            "Message": str(exc),
-        }
-    return entry
-
-
-def read_script(reader: AwsReader, location: str) -> dict[str, Any]:
-    """Whether a job script calls job.init(...): the script itself is never stored."""
-    bucket, _, key = location.removeprefix("s3://").partition("/")
-    try:
-        body = reader.one("s3", "get_object", Bucket=bucket, Key=key)["Body"].read(2_000_000)
-    except AnalysisError as exc:
-        return {"Error": {"Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable"}}
-    text = body.decode("utf-8", errors="replace")
-    return {"CallsJobInit": ".init(" in text and "Job(" in text}
-
-
-def _catalog_keys(settings: dict[str, Any] | None) -> list[str]:
-    settings = settings or {}  # None: the settings could not be read
-    at_rest = settings.get("EncryptionAtRest") or {}
-    passwords = settings.get("ConnectionPasswordEncryption") or {}
-    keys = []
-    if str(at_rest.get("CatalogEncryptionMode", "")).startswith("SSE-KMS") and at_rest.get("SseAwsKmsKeyId"):
-        keys.append(at_rest["SseAwsKmsKeyId"])
-    if passwords.get("ReturnConnectionPasswordEncrypted") and passwords.get("AwsKmsKeyId"):
-        keys.append(passwords["AwsKmsKeyId"])
-    return keys
-
-
-def _configuration_keys(config: dict[str, Any]) -> list[str]:
-    encryption = config.get("EncryptionConfiguration") or {}
-    parts = [
-        *(encryption.get("S3Encryption") or []),
-        encryption.get("CloudWatchEncryption") or {},
-        encryption.get("JobBookmarksEncryption") or {},
-    ]
-    return [p["KmsKeyArn"] for p in parts if p.get("KmsKeyArn")]
-
-
-def read_key(reader: AwsReader, reference: str) -> dict[str, Any]:
-    """DescribeKey and GetKeyPolicy in the key's own region. A key that cannot be read is
-    recorded with the error code, never raised: the analysis reports it."""
-    from glue_netcheck.model.glue import key_region
-
-    region = key_region(reference, reader.region)
-    entry: dict[str, Any] = {"KeyId": reference}
-    try:
-        entry["KeyMetadata"] = reader.one("kms", "describe_key", region=region, KeyId=reference)["KeyMetadata"]
-        entry["Policy"] = reader.one(
-            "kms", "get_key_policy", region=region, KeyId=entry["KeyMetadata"]["Arn"], PolicyName="default"
-        )["Policy"]
-    except AnalysisError as exc:
-        entry["Error"] = {
-            "Code": "NotFoundException" if "NotFoundException" in str(exc) else "Unreadable",
-            "Message": str(exc),
-        }
-    return entry
+    return collect_encryption

@@ -19,7 +19,8 @@ from typing import Any
 
 from glue_netcheck.collect.describe_raw import ID_FIELDS, LISTS, SINGLES, DescribeError, Folder, assemble
 from glue_netcheck.collect.files import read_json
-from glue_netcheck.model.build import ModelError, build_inventory
+from glue_netcheck.model.build import build_inventory
+from glue_netcheck.model.raw import ModelError
 
 REGION_NAME = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 # us-east-2a, us-west-2-lax-1a (local zone), eu-central-1-wl1-ber-wlz-1 (wavelength)

@@ -16,8 +16,9 @@ from typing import Any
 
 from glue_netcheck.collect import snapshot as snapshots
 from glue_netcheck.errors import AnalysisError
-from glue_netcheck.model.build import ModelError, build_inventory
+from glue_netcheck.model.build import build_inventory
 from glue_netcheck.model.glue import ConsumerKind, Inventory
+from glue_netcheck.model.raw import ModelError
 
 
 class InputError(AnalysisError):
@@ -159,9 +160,11 @@ class PlanInput:
     addresses: Mapping[str, str]  # resource id -> Terraform address
     source: str
     note: str = ""  # what was looked at when there is no connection to analyse
+    # Terraform address -> (.tf file as given under --source-dir, start line), for SARIF and text.
+    locations: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
 
-def for_plan(plan_file: Path, source: Source) -> PlanInput:
+def for_plan(plan_file: Path, source: Source, source_dir: Path | None = None) -> PlanInput:
     """A plan merged with what exists: the snapshot's region, or the live account's VPCs the
     plan builds on."""
     from glue_netcheck.collect import terraform
@@ -187,7 +190,10 @@ def for_plan(plan_file: Path, source: Source) -> PlanInput:
     inventory = build(base_region, merged, plan.source)
     found = tuple(n for n in names if n in inventory.connections)
     note = "" if found else terraform.no_connection_message(plan, raw_base, merged)
-    return PlanInput(inventory, found, plan.addresses, plan.source, note)
+    # SARIF viewers read paths from the repository root: keep the --source-dir prefix.
+    located = terraform.source_locations(plan, source_dir) if source_dir is not None else {}
+    locations = {a: ((source_dir / f).as_posix(), n) for a, (f, n) in located.items()} if source_dir else {}
+    return PlanInput(inventory, found, plan.addresses, plan.source, note, locations)
 
 
 def from_describe(directory: Path, region: str | None) -> tuple[dict[str, Any], list[str]]:

@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from glue_netcheck.model.build import ModelError, _list, _mapping, _str
 from glue_netcheck.model.glue import Database
+from glue_netcheck.model.raw import ModelError, as_list, as_mapping, as_str
 
 
 def build_databases(raw: Mapping[str, Any]) -> tuple[Database, ...]:
     return (
-        *_rds(_mapping(raw.get("rds", {}), "rds")),
-        *_redshift(_mapping(raw.get("redshift", {}), "redshift")),
-        *_msk(_mapping(raw.get("kafka", {}), "kafka")),
+        *_rds(as_mapping(raw.get("rds", {}), "rds")),
+        *_redshift(as_mapping(raw.get("redshift", {}), "redshift")),
+        *_msk(as_mapping(raw.get("kafka", {}), "kafka")),
     )
 
 
@@ -40,16 +40,16 @@ def _groups(raw: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _rds(rds: Mapping[str, Any]) -> list[Database]:
-    named = {g["DBSubnetGroupName"]: g for g in _list(rds, "DBSubnetGroups") if g.get("DBSubnetGroupName")}
-    instances = {_str(i, "DBInstanceIdentifier"): i for i in _list(rds, "DBInstances")}
+    named = {g["DBSubnetGroupName"]: g for g in as_list(rds, "DBSubnetGroups") if g.get("DBSubnetGroupName")}
+    instances = {as_str(i, "DBInstanceIdentifier"): i for i in as_list(rds, "DBInstances")}
 
     def group_of(raw: Mapping[str, Any]) -> Mapping[str, Any]:
         group = raw.get("DBSubnetGroup")
-        return _mapping(named.get(group, {}) if isinstance(group, str) else group or {}, "DBSubnetGroup")
+        return as_mapping(named.get(group, {}) if isinstance(group, str) else group or {}, "DBSubnetGroup")
 
     found = []
     for name, raw in instances.items():
-        endpoint = _mapping(raw.get("Endpoint") or {}, "Endpoint")
+        endpoint = as_mapping(raw.get("Endpoint") or {}, "Endpoint")
         group = group_of(raw)
         zones = [raw.get("AvailabilityZone")]
         # A Multi-AZ instance fails over to its standby's zone: it must be reachable there too.
@@ -68,7 +68,7 @@ def _rds(rds: Mapping[str, Any]) -> list[Database]:
                 zone_roles=("primary", "Multi-AZ standby") if raw.get("MultiAZ") else ("instance",),
             )
         )
-    for raw in _list(rds, "DBClusters"):
+    for raw in as_list(rds, "DBClusters"):
         # The cluster's endpoints lead to its members: the writer first, then the readers.
         members = sorted(
             (m for m in raw.get("DBClusterMembers") or () if m.get("DBInstanceIdentifier") in instances),
@@ -80,7 +80,7 @@ def _rds(rds: Mapping[str, Any]) -> list[Database]:
             group = group_of(instances[members[0]["DBInstanceIdentifier"]])
         found.append(
             Database(
-                id=_str(raw, "DBClusterIdentifier"),
+                id=as_str(raw, "DBClusterIdentifier"),
                 endpoints=tuple(e for e in (raw.get("Endpoint"), raw.get("ReaderEndpoint")) if e),
                 port=raw.get("Port"),
                 vpc_id=group.get("VpcId"),
@@ -97,18 +97,18 @@ def _rds(rds: Mapping[str, Any]) -> list[Database]:
 def _redshift(redshift: Mapping[str, Any]) -> list[Database]:
     named = {
         g["ClusterSubnetGroupName"]: g
-        for g in _list(redshift, "ClusterSubnetGroups")
+        for g in as_list(redshift, "ClusterSubnetGroups")
         if g.get("ClusterSubnetGroupName")
     }
     found = []
-    for raw in _list(redshift, "Clusters"):
-        endpoint = _mapping(raw.get("Endpoint") or {}, "Endpoint")
-        group = _mapping(named.get(raw.get("ClusterSubnetGroupName"), {}), "ClusterSubnetGroup")
-        secondary = _mapping(raw.get("MultiAZSecondary") or {}, "MultiAZSecondary").get("AvailabilityZone")
+    for raw in as_list(redshift, "Clusters"):
+        endpoint = as_mapping(raw.get("Endpoint") or {}, "Endpoint")
+        group = as_mapping(named.get(raw.get("ClusterSubnetGroupName"), {}), "ClusterSubnetGroup")
+        secondary = as_mapping(raw.get("MultiAZSecondary") or {}, "MultiAZSecondary").get("AvailabilityZone")
         zones = tuple(str(z) for z in (raw.get("AvailabilityZone"), secondary) if z)
         found.append(
             Database(
-                id=_str(raw, "ClusterIdentifier"),
+                id=as_str(raw, "ClusterIdentifier"),
                 endpoints=tuple(e for e in [endpoint.get("Address")] if e),
                 port=endpoint.get("Port"),
                 vpc_id=raw.get("VpcId") or group.get("VpcId"),
@@ -125,10 +125,10 @@ def _redshift(redshift: Mapping[str, Any]) -> list[Database]:
 def _msk(kafka: Mapping[str, Any]) -> list[Database]:
     """Each broker of each provisioned MSK cluster (ListClustersV2 and ListNodes answers):
     an ENI in one of the cluster's client subnets, with the cluster's groups."""
-    nodes = _mapping(kafka.get("Nodes") or {}, "Nodes")
+    nodes = as_mapping(kafka.get("Nodes") or {}, "Nodes")
     found = []
-    for raw in _list(kafka, "Clusters"):
-        arn, name = _str(raw, "ClusterArn"), str(raw.get("ClusterName") or raw["ClusterArn"])
+    for raw in as_list(kafka, "Clusters"):
+        arn, name = as_str(raw, "ClusterArn"), str(raw.get("ClusterName") or raw["ClusterArn"])
         info = (raw.get("Provisioned") or {}).get("BrokerNodeGroupInfo") or raw.get("BrokerNodeGroupInfo") or {}
         groups = tuple(str(g) for g in info.get("SecurityGroups") or ())
         for node in nodes.get(arn) or ():

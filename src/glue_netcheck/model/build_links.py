@@ -1,0 +1,56 @@
+"""What links a VPC to addresses and to other networks: network interfaces, peerings, and the
+account's VPC Block Public Access settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from glue_netcheck.model.network import (
+    BlockPublicAccess,
+    NetworkInterface,
+    Peering,
+)
+from glue_netcheck.model.raw import (
+    as_str,
+)
+
+
+def build_interface(raw: Mapping[str, Any]) -> NetworkInterface:
+    primary = raw.get("PrivateIpAddress")
+    others = [a.get("PrivateIpAddress") for a in raw.get("PrivateIpAddresses") or () if isinstance(a, Mapping)]
+    return NetworkInterface(
+        id=as_str(raw, "NetworkInterfaceId"),
+        vpc_id=as_str(raw, "VpcId"),
+        subnet_id=as_str(raw, "SubnetId"),
+        addresses=tuple(str(a) for a in dict.fromkeys([primary, *others]) if a),
+        group_ids=tuple(str(g["GroupId"]) for g in raw.get("Groups") or () if g.get("GroupId")),
+        kind=str(raw.get("InterfaceType") or "interface"),
+        description=str(raw.get("Description") or ""),
+    )
+
+
+def build_peering(raw: Mapping[str, Any]) -> Peering:
+    return Peering(
+        id=as_str(raw, "VpcPeeringConnectionId"),
+        requester_vpc_id=str((raw.get("RequesterVpcInfo") or {}).get("VpcId", "")),
+        accepter_vpc_id=str((raw.get("AccepterVpcInfo") or {}).get("VpcId", "")),
+        status=str((raw.get("Status") or {}).get("Code", "")),
+    )
+
+
+def build_block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | None:
+    """ec2.VpcBlockPublicAccessOptions: DescribeVpcBlockPublicAccessOptions' answer of that name;
+    ec2.VpcBlockPublicAccessExclusions: DescribeVpcBlockPublicAccessExclusions' list. Absent:
+    unknown (None). An exclusion is active once created or updated (state *-complete)."""
+    options = ec2.get("VpcBlockPublicAccessOptions")
+    if not isinstance(options, Mapping):
+        return None
+    exclusions: dict[str, str] = {}
+    for item in ec2.get("VpcBlockPublicAccessExclusions") or ():
+        if not isinstance(item, Mapping) or str(item.get("State", "")) not in ("create-complete", "update-complete"):
+            continue
+        resource = str(item.get("ResourceArn", "")).rsplit("/", 1)[-1]
+        if resource:
+            exclusions[resource] = str(item.get("InternetGatewayExclusionMode", ""))
+    return BlockPublicAccess(str(options.get("InternetGatewayBlockMode", "off")), exclusions)
