@@ -68,6 +68,14 @@ def own(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in report["findings"] if f["check"] == "endpoint-policy"]
 
 
+def assert_nothing_fails_but_the_external_target_is_undecided(report: dict[str, Any]) -> None:
+    """The scenarios' JDBC host is no resource of the account and the subnet has no way out of
+    its VPC: that path alone is undecided; everything else the job needs is reachable."""
+    assert (report["verdict"], report["predicted_failures"]) == ("unknown", [])
+    for connection in report["connections"]:
+        assert {p["service"] for p in connection["paths"] if p["reachable"] is not True} == {"target"}
+
+
 def test_s3_endpoint_policy_allowing_only_another_bucket_fails_the_job(aws: Aws) -> None:
     layout = build(aws, ONLY_REPORTS)
     report = run(aws)
@@ -107,7 +115,7 @@ def test_the_printed_policy_applied_makes_the_job_pass(aws: Aws) -> None:
     aws.clients.ec2.modify_vpc_endpoint(VpcEndpointId=layout.s3_endpoint, PolicyDocument=words[6])
     report = run(aws)
     assert own(report) == []
-    assert report["verdict"] in ("pass", "warn")
+    assert_nothing_fails_but_the_external_target_is_undecided(report)
     assert "endpoint-policy-denied" not in report["predicted_failures"]
 
 
@@ -116,7 +124,7 @@ def test_healthy_twin_policy_allowing_the_job_buckets_gives_the_verdict_of_no_po
     report = run(aws)
 
     assert own(report) == []
-    assert report["verdict"] in ("pass", "warn")
+    assert_nothing_fails_but_the_external_target_is_undecided(report)
     assert report["predicted_failures"] == []
 
 
@@ -125,7 +133,7 @@ def test_no_policy_document_is_the_full_access_default(aws: Aws) -> None:
     report = run(aws)
 
     assert own(report) == []
-    assert report["verdict"] in ("pass", "warn")
+    assert_nothing_fails_but_the_external_target_is_undecided(report)
 
 
 def test_a_condition_the_tool_cannot_decide_warns_never_passes_silently(aws: Aws) -> None:

@@ -135,3 +135,21 @@ def test_graph_is_drawn_with_graphviz(tmp_path: Path) -> None:
     )
     assert result.code == 0, result.stderr
     assert out.read_text().strip() == "<svg>-Tsvg</svg>"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_trace_ends_at_the_drop_and_blocked_at_is_the_cause(name: str) -> None:
+    """One story per path: nothing after the first drop, and blocked_at names either that
+    dropping hop or the DNS hop that sent the traffic the public way."""
+    for report in reports(name):
+        for path in report.paths:
+            drops = [i for i, h in enumerate(path.hops) if h.verdict == "deny"]
+            if not drops:
+                assert path.blocked_at is None
+                continue
+            assert drops == [len(path.hops) - 1], path.hops
+            assert path.blocked_at is not None
+            named = [h for h in path.hops if (h.type, h.id) == (path.blocked_at.type, path.blocked_at.id)]
+            assert any(h.verdict == "deny" for h in named) or (
+                path.bypassed_endpoint and any(h.verdict == "info" for h in named)
+            ), (path.blocked_at, path.hops)

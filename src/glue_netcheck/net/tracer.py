@@ -121,6 +121,9 @@ class Tracer:
         drop = first_drop(hops)
         blocked = None
         if drop is not None:
+            # Traffic dropped here goes no further: the trace ends at the drop, so no report
+            # shows a hop after it as `allow`.
+            hops = hops[: next(i for i, h in enumerate(hops) if h is drop) + 1]
             blocked = BlockedAt(drop.type, drop.id, drop.detail, drop.code)
             cause = next(
                 (h for h in hops if h.verdict == "info" and bypassed and h.type in ("vpc", "vpc-endpoint")), None
