@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from glue_netcheck.collect.glue_keys import catalog_keys, configuration_keys, job_buckets
 from glue_netcheck.collect.sources import ip_targets, target_hosts
 from glue_netcheck.errors import AnalysisError
 
@@ -294,15 +295,15 @@ def _rds(folder: Folder, connections: list[dict[str, Any]], gaps: list[str]) -> 
 def _encryption(folder: Folder, glue: dict[str, Any], gaps: list[str]) -> dict[str, Any]:
     """KMS keys the configurations and catalog name, the consumers' roles, the jobs' buckets:
     from DescribeKey/GetKeyPolicy answers where given, else recorded as unreadable."""
-    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
+    keys = set(catalog_keys(glue["DataCatalogEncryptionSettings"]))
     for config in glue["SecurityConfigurations"]:
-        keys |= set(_configuration_keys(config))
+        keys |= set(configuration_keys(config))
     entries = [_key(folder, ref, gaps) for ref in sorted(keys)]
     consumers = [*glue["Jobs"], *glue["Crawlers"]]
     roles = sorted({c["Role"] for c in consumers if c.get("Role")})
     if roles:
         gaps.append(f"IAM policies of {len(roles)} role(s) are not in Describe dumps: unknown")
-    buckets = sorted({b for job in glue["Jobs"] for b in _job_buckets(job)})
+    buckets = sorted({b for job in glue["Jobs"] for b in job_buckets(job)})
     if buckets:
         gaps.append(f"regions of bucket(s) {', '.join(buckets)} are not in Describe dumps: unknown")
     scripts = _bookmark_scripts(glue)
@@ -333,35 +334,6 @@ def _key(folder: Folder, reference: str, gaps: list[str]) -> dict[str, Any]:
     gaps.append(f"KMS key {reference}: {missing} not in the dump: unknown")
     entry["Error"] = {"Code": "Unreadable", "Message": f"{missing} not in the describe dump"}
     return entry
-
-
-def _catalog_keys(settings: dict[str, Any] | None) -> list[str]:
-    at_rest = (settings or {}).get("EncryptionAtRest") or {}
-    passwords = (settings or {}).get("ConnectionPasswordEncryption") or {}
-    keys = []
-    if str(at_rest.get("CatalogEncryptionMode", "")).startswith("SSE-KMS") and at_rest.get("SseAwsKmsKeyId"):
-        keys.append(at_rest["SseAwsKmsKeyId"])
-    if passwords.get("ReturnConnectionPasswordEncrypted") and passwords.get("AwsKmsKeyId"):
-        keys.append(passwords["AwsKmsKeyId"])
-    return keys
-
-
-def _configuration_keys(config: dict[str, Any]) -> list[str]:
-    encryption = config.get("EncryptionConfiguration") or {}
-    parts = [
-        *(encryption.get("S3Encryption") or []),
-        encryption.get("CloudWatchEncryption") or {},
-        encryption.get("JobBookmarksEncryption") or {},
-    ]
-    return [p["KmsKeyArn"] for p in parts if p.get("KmsKeyArn")]
-
-
-def _job_buckets(job: dict[str, Any]) -> list[str]:
-    locations = [
-        (job.get("Command") or {}).get("ScriptLocation", ""),
-        (job.get("DefaultArguments") or {}).get("--TempDir", ""),
-    ]
-    return [str(loc).removeprefix("s3://").split("/")[0] for loc in locations if str(loc).startswith("s3://")]
 
 
 def _bookmark_scripts(glue: dict[str, Any]) -> list[str]:

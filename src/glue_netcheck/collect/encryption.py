@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from glue_netcheck.collect.aws import AccessDenied, AwsReader
+from glue_netcheck.collect.glue_keys import catalog_keys, configuration_keys, job_buckets
 from glue_netcheck.errors import AnalysisError
 
 
@@ -15,9 +16,9 @@ def collect_encryption(
     """What decides whether encryption works: the KMS keys the configurations and the catalog
     name, the consumers' roles (one read per distinct role), and, for jobs with encrypted
     bookmarks enabled, whether their script calls job.init()."""
-    keys = set(_catalog_keys(glue["DataCatalogEncryptionSettings"]))
+    keys = set(catalog_keys(glue["DataCatalogEncryptionSettings"]))
     for config in configs:
-        keys |= set(_configuration_keys(config))
+        keys |= set(configuration_keys(config))
     bookmarked = {
         c.get("Name")
         for c in configs
@@ -46,15 +47,6 @@ def collect_encryption(
         "iam": {"Roles": [read_role(reader, role) for role in roles]},
         "s3": {"Scripts": scripts, "Buckets": {b: bucket_region(reader, b) for b in buckets}},
     }
-
-
-def job_buckets(raw: dict[str, Any]) -> list[str]:
-    """The buckets a job reads at start: its script's and its temporary directory's."""
-    locations = [
-        (raw.get("Command") or {}).get("ScriptLocation", ""),
-        (raw.get("DefaultArguments") or {}).get("--TempDir", ""),
-    ]
-    return [loc.removeprefix("s3://").split("/")[0] for loc in locations if str(loc).startswith("s3://")]
 
 
 def bucket_region(reader: AwsReader, bucket: str) -> str | None:
@@ -105,28 +97,6 @@ def read_script(reader: AwsReader, location: str) -> dict[str, Any]:
         return {"Error": {"Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable"}}
     text = body.decode("utf-8", errors="replace")
     return {"CallsJobInit": ".init(" in text and "Job(" in text}
-
-
-def _catalog_keys(settings: dict[str, Any] | None) -> list[str]:
-    settings = settings or {}  # None: the settings could not be read
-    at_rest = settings.get("EncryptionAtRest") or {}
-    passwords = settings.get("ConnectionPasswordEncryption") or {}
-    keys = []
-    if str(at_rest.get("CatalogEncryptionMode", "")).startswith("SSE-KMS") and at_rest.get("SseAwsKmsKeyId"):
-        keys.append(at_rest["SseAwsKmsKeyId"])
-    if passwords.get("ReturnConnectionPasswordEncrypted") and passwords.get("AwsKmsKeyId"):
-        keys.append(passwords["AwsKmsKeyId"])
-    return keys
-
-
-def _configuration_keys(config: dict[str, Any]) -> list[str]:
-    encryption = config.get("EncryptionConfiguration") or {}
-    parts = [
-        *(encryption.get("S3Encryption") or []),
-        encryption.get("CloudWatchEncryption") or {},
-        encryption.get("JobBookmarksEncryption") or {},
-    ]
-    return [p["KmsKeyArn"] for p in parts if p.get("KmsKeyArn")]
 
 
 def read_key(reader: AwsReader, reference: str) -> dict[str, Any]:

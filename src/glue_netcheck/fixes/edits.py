@@ -9,6 +9,7 @@ Terraform.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
@@ -54,7 +55,11 @@ def ref(resource_id: str, addresses: Mapping[str, str]) -> str:
 
 
 def tf_name(*parts: str) -> str:
-    return "_".join(p.strip("$").replace("-", "_").lower() for p in parts if p)
+    """A valid Terraform resource name (letters, digits, _ and -; no dots or brackets, which a
+    planned resource's stand-in id such as `rtb-aws_route_table.glue[0]` carries)."""
+    joined = "_".join(p.strip("$").lower() for p in parts if p)
+    name = re.sub(r"[^a-z0-9_]+", "_", joined).strip("_")
+    return name if name[:1].isalpha() else f"r_{name}"
 
 
 def _on(resource_id: str, kind: str, addresses: Mapping[str, str], attribute: str) -> str:

@@ -38,10 +38,14 @@ def connections_of(report: Report) -> tuple[ConnectionReport, ...]:
     return report.results
 
 
-def fix_lines(finding: Finding) -> list[str]:
-    """The fix as lines to copy: commands whole, one per line (verified fix first, if any)."""
-    fix = getattr(finding, "fix", None)
-    commands = list(getattr(fix, "commands", ()) or ())
+def fix_lines(finding: Finding, terraform: bool = False) -> list[str]:
+    """The fix as lines to copy: commands whole, one per line (verified fix first, if any).
+    `terraform`: for a plan, the change at the resource's address instead of CLI commands on
+    resources that do not exist yet."""
+    fix = finding.fix
+    if terraform and fix is not None and fix.terraform:
+        return fix.terraform.splitlines()
+    commands = list(fix.commands) if fix is not None else []
     return commands or [line for line in finding.remediation.splitlines() if line.strip()]
 
 
@@ -55,7 +59,8 @@ def _text(report: Report, options: RenderOptions) -> str:
         if report.kind == "scan" or not report.results:
             return summary
         # A plan is read before one deployment: every connection's whole story, then the table.
-        return text.render(report.results, color=options.color, width=options.width) + "\n" + summary
+        full = text.render(report.results, color=options.color, width=options.width, terraform=True)
+        return full + "\n" + summary
     return text.render([report], color=options.color, width=options.width)
 
 

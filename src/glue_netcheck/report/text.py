@@ -54,7 +54,7 @@ def _headline(console: Console, verdict: str, title: str, failures: Sequence[str
         console.print(Text(f"Glue will fail with: {', '.join(failures)}", style="red"))
 
 
-def _render_one(console: Console, report: ConnectionReport) -> None:
+def _render_one(console: Console, report: ConnectionReport, terraform: bool = False) -> None:
     """The verdict, then the causes with their fixes, then the evidence: the paths hop by hop."""
     conn = report.connection
     _headline(
@@ -71,7 +71,7 @@ def _render_one(console: Console, report: ConnectionReport) -> None:
     if not report.findings:
         console.print(Text("No findings.", style="green"))
         console.print()
-    _findings(console, report.findings)
+    _findings(console, report.findings, terraform)
     for path in report.paths:
         _path(console, path)
 
@@ -102,7 +102,7 @@ def _path(console: Console, path: PathResult) -> None:
     console.print()
 
 
-def _findings(console: Console, findings: Sequence[Finding]) -> None:
+def _findings(console: Console, findings: Sequence[Finding], terraform: bool = False) -> None:
     for finding in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
         header = Text(f"{finding.severity.upper()} ", style=SEVERITY_STYLE[finding.severity])
         header.append(f"{finding.check} on {finding.resource}", style="bold")
@@ -113,7 +113,7 @@ def _findings(console: Console, findings: Sequence[Finding]) -> None:
         if finding.predicts:
             body.append(f"Glue will fail with: {', '.join(finding.predicts)}")
         console.print(Padding("\n".join(body), (0, 0, 0, 2)))
-        lines = fix_lines(finding)
+        lines = fix_lines(finding, terraform)
         if lines:
             console.print(Padding("Fix:", (0, 0, 0, 2)))
             for line in lines:
@@ -122,12 +122,14 @@ def _findings(console: Console, findings: Sequence[Finding]) -> None:
         console.print()
 
 
-def render(reports: Sequence[ConnectionReport], *, color: bool = False, width: int = 100) -> str:
+def render(
+    reports: Sequence[ConnectionReport], *, color: bool = False, width: int = 100, terraform: bool = False
+) -> str:
     console = _console(color, width)
     for index, report in enumerate(reports):
         if index:
             console.rule()
-        _render_one(console, report)
+        _render_one(console, report, terraform)
     return _text(console)
 
 
