@@ -61,8 +61,10 @@ class Fleet:
 
 def load_snapshot(path: Path) -> dict[str, Inventory]:
     """Every region of a snapshot, keyed as in the file (`region` or `account/region`)."""
-    where = f"snapshot {path}"
-    raw_regions = snapshots.load_raw(path)
+    return _built(snapshots.load_raw(path), f"snapshot {path}")
+
+
+def _built(raw_regions: Mapping[str, tuple[str, Mapping[str, Any]]], where: str) -> dict[str, Inventory]:
     return {key: build(region, raw, where, snapshots.SnapshotError) for key, (region, raw) in raw_regions.items()}
 
 
@@ -91,23 +93,28 @@ def pick_region(
 
 
 def for_connection(source: Source, name: str) -> Inventory:
-    if source.snapshot is not None:
-        inventories = load_snapshot(source.snapshot)
-        return pick_region(inventories, source.region, source.where, lambda inv: name in inv.connections)
-    from glue_netcheck.collect import aws
-
-    reader = aws.AwsReader(region=source.region, profile=source.profile)
-    return build(reader.region, aws.collect_connection(reader, name), "unexpected answer from AWS")
+    return _one(source, lambda inv: name in inv.connections, lambda aws, reader: aws.collect_connection(reader, name))
 
 
 def for_consumer(source: Source, kind: ConsumerKind, name: str) -> Inventory:
+    return _one(
+        source,
+        lambda inv: inv.consumer(kind, name) is not None,
+        lambda aws, reader: aws.collect_consumer(reader, kind, name),
+    )
+
+
+def _one(
+    source: Source, holds: Callable[[Inventory], bool], collect: Callable[[Any, Any], Mapping[str, Any]]
+) -> Inventory:
+    """The one region a command about one resource analyses: from the snapshot (the region
+    that `holds` it when there are several), or collected live by `collect(aws, reader)`."""
     if source.snapshot is not None:
-        inventories = load_snapshot(source.snapshot)
-        return pick_region(inventories, source.region, source.where, lambda inv: inv.consumer(kind, name) is not None)
-    from glue_netcheck.collect import aws
+        return pick_region(load_snapshot(source.snapshot), source.region, source.where, holds)
+    from glue_netcheck.collect import aws  # boto3 is imported only when AWS is called
 
     reader = aws.AwsReader(region=source.region, profile=source.profile)
-    return build(reader.region, aws.collect_consumer(reader, kind, name), "unexpected answer from AWS")
+    return build(reader.region, collect(aws, reader), "unexpected answer from AWS")
 
 
 def for_scan(snapshot: Path | None, fleet: Fleet) -> list[Inventory]:
@@ -173,11 +180,10 @@ def for_plan(plan_file: Path, source: Source, source_dir: Path | None = None) ->
     source = replace(source, region=terraform.analysis_region(plan, source.region))
     if source.snapshot is not None:
         raw_regions = snapshots.load_raw(source.snapshot)
-        inventories = {
-            key: build(region, raw, source.where, snapshots.SnapshotError) for key, (region, raw) in raw_regions.items()
-        }
-        base_region = pick_region(inventories, source.region, source.where).region
-        raw_base = next(dict(raw) for region, raw in raw_regions.values() if region == base_region)
+        inventories = _built(raw_regions, source.where)
+        picked = pick_region(inventories, source.region, source.where)
+        key = next(k for k, inv in inventories.items() if inv is picked)
+        base_region, raw_base = raw_regions[key][0], dict(raw_regions[key][1])
     else:
         from glue_netcheck.collect import aws
 
@@ -191,8 +197,10 @@ def for_plan(plan_file: Path, source: Source, source_dir: Path | None = None) ->
     found = tuple(n for n in names if n in inventory.connections)
     note = "" if found else terraform.no_connection_message(plan, raw_base, merged)
     # SARIF viewers read paths from the repository root: keep the --source-dir prefix.
-    located = terraform.source_locations(plan, source_dir) if source_dir is not None else {}
-    locations = {a: ((source_dir / f).as_posix(), n) for a, (f, n) in located.items()} if source_dir else {}
+    locations = {}
+    if source_dir is not None:
+        located = terraform.source_locations(plan, source_dir).items()
+        locations = {address: ((source_dir / file).as_posix(), line) for address, (file, line) in located}
     return PlanInput(inventory, found, plan.addresses, plan.source, note, locations)
 
 
