@@ -272,7 +272,7 @@ def test_job_findings_are_located_and_scoped() -> None:
 def test_old_entry_points_give_the_same_document() -> None:
     report = analysis("nat-without-igw-route")
     new = sarif.render(report)
-    assert sarif.render([report]) == new == sarif.render_report(report, RenderOptions())
+    assert sarif.render([report]) == new == sarif.render(report, RenderOptions())
     plan, _ = plan_of("nat-without-igw-route", "aws_route_table.public")
     old_plan = json.loads(sarif.render(list(plan.results), plan.addresses))["runs"][0]["results"]
     assert [r["locations"][0]["logicalLocations"] for r in old_plan] == [

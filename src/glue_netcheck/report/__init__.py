@@ -85,7 +85,7 @@ def _markdown(report: Report, options: RenderOptions) -> str:
 def _sarif(report: Report, options: RenderOptions) -> str:
     from glue_netcheck.report import sarif
 
-    return sarif.render_report(report, options)
+    return sarif.render(report, options)
 
 
 def _dot(report: Report, options: RenderOptions) -> str:

@@ -193,11 +193,6 @@ def render(
     return json.dumps(document, indent=2) + "\n"
 
 
-def render_report(report: Report, options: RenderOptions) -> str:
-    """The name report/__init__.py calls today; the same as `render`."""
-    return render(report, options)
-
-
 def render_consumer(result: ConsumerReport) -> str:
     """Old entry point for a job's or crawler's report: `render(result, options)` does the same."""
     return render(result)
