@@ -29,7 +29,11 @@ def test_connection_analysis_makes_at_most_20_calls(aws: Aws, reader: collector.
 
     collector.collect_connection(reader, CONNECTION)
 
-    assert sum(reader.calls.values()) <= 20, reader.calls
+    # 20 for the scenarios' Aurora cluster target (DescribeDBClusters is read only for a
+    # cluster endpoint); a custom DHCP options set (DescribeDhcpOptions) or a subnet that is
+    # gone (its groups place the VPC) is one conditional read more.
+    conditional = {"custom-dns-servers": 1, "missing-subnet": 1}.get(name, 0)
+    assert sum(reader.calls.values()) <= 20 + conditional, reader.calls
     # One describe per resource type (the VPC attribute is read once per attribute).
     per_operation = Counter({op: n for op, n in reader.calls.items() if op != "ec2:DescribeVpcAttribute"})
     # DescribeSecurityGroups twice only when the subnet is gone: the groups then place the VPC.
@@ -236,7 +240,6 @@ def test_every_command_only_reads(aws: Aws, monkeypatch: pytest.MonkeyPatch, tmp
         ),
         # moto's MSK has no ListNodes: no cluster is named, so none is listed.
         ("kafka:b-1.events.abc.c2.kafka.us-east-1.amazonaws.com:9094", {"kafka:ListClustersV2"}),
-        ("jdbc:postgresql://10.0.5.10:5432/app", {"ec2:DescribeNetworkInterfaces"}),
     ],
 )
 def test_data_sources_are_read_only_when_a_connection_names_one(
@@ -245,11 +248,9 @@ def test_data_sources_are_read_only_when_a_connection_names_one(
     key = "CONNECTION_URL" if url.startswith("mongodb") else "JDBC_CONNECTION_URL"
     props = {"KAFKA_BOOTSTRAP_SERVERS": url.removeprefix("kafka:")} if url.startswith("kafka:") else {key: url}
     connections = [{"Name": "c", "ConnectionProperties": props}]
-    hosts = sources.target_hosts(connections)
 
     sources.collect_databases(reader, connections)
     sources.collect_redshift(reader, connections)
     sources.collect_kafka(reader, connections)
-    sources.read_interfaces(reader, hosts, [])
 
     assert set(reader.calls) == reads

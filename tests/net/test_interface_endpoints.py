@@ -136,9 +136,14 @@ def test_egress_to_the_endpoint_enis_address_admits_it(aws: Aws, tmp_path: Path)
     with_eni = aws.cli(
         "connection", CONNECTION, "--snapshot", str(_eni_snapshot(aws, tmp_path, eni, "10.0.2.37")), "--format", "json"
     )
-    # TODO(collector): live runs read endpoint ENIs only once collect/ asks for them; without
-    # the ENI the endpoint is anywhere in its subnet, and a /32 rule admits only part of it.
+    # Live, the collector reads the endpoint's ENIs (a /32 rule covers part of its subnet), but
+    # moto puts their addresses outside the subnet, which AWS never does: the engine then keeps
+    # the subnet-wide answer, and a /32 rule admits only part of it.
     without = aws.cli("connection", CONNECTION, "--format", "json")
+    live = tmp_path / "live.json"
+    assert aws.cli("snapshot", "--output", str(live)).code == 0
+    read = json.loads(live.read_text())["regions"][REGION]["ec2"]["NetworkInterfaces"]
+    assert [i["NetworkInterfaceId"] for i in read] == [eni]
 
     kms = _kms(with_eni)
     assert (kms["reachable"], kms["via"]) == (True, "interface-endpoint")
@@ -163,3 +168,13 @@ def test_twin_egress_to_another_address_of_the_subnet_blocks_it(aws: Aws, tmp_pa
     )
     assert kms["blocked_at"]["reason"].startswith("ENI_SG_RULES_MISMATCH: ")
     assert result.code == 1
+
+
+def test_twin_rules_that_cover_the_whole_endpoint_subnet_need_no_eni_read(aws: Aws, tmp_path: Path) -> None:
+    _endpoint_layout(aws, [("10.0.2.0/24", "us-east-1a")])  # egress 0.0.0.0/0: decided subnet-wide
+    live = tmp_path / "live.json"
+
+    assert aws.cli("snapshot", "--output", str(live)).code == 0
+
+    ec2 = json.loads(live.read_text())["regions"][REGION]["ec2"]
+    assert (ec2.get("NetworkInterfaces"), ec2.get("NetworkInterfaceLookups")) == ([], [])

@@ -55,6 +55,18 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
             continue
         predicts = ("s3-timeout",) if key == "s3" else ctx.failures_if_unreachable(key)
         name = DISPLAY.get(key, key)
+        if not bpa.exclusions_known:  # an exclusion may exist: warn, predict nothing
+            yield Issue(
+                nat.id,
+                f"{name} ({path.endpoint}:{path.port}) is reached only through NAT gateway {nat.id}, VPC Block "
+                "Public Access is block-bidirectional, and its exclusions could not be read "
+                "(ec2:DescribeVpcBlockPublicAccessExclusions): unless its subnet or VPC is excluded, the "
+                "internet gateway drops the traffic",
+                "aws ec2 describe-vpc-block-public-access-exclusions",
+                (),
+                severity="warning",
+            )
+            continue
         yield Issue(
             nat.id,
             f"{name} ({path.endpoint}:{path.port}) is reached from {ctx.connection.subnet_id} only through NAT "

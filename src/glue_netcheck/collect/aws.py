@@ -30,6 +30,7 @@ from botocore.exceptions import (
     ProfileNotFound,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 # collect/network.py reads through this module's reader: imported as a module (a cycle).
 from glue_netcheck.collect import network
@@ -157,6 +158,27 @@ class AwsReader:
                 return items
             return list(getattr(client, operation)(**params).get(key, []))
 
+    def optional(self, service: str, operation: str, **params: Any) -> dict[str, Any] | None:
+        """A read of a feature some regions or partitions (and moto) do not have: one attempt,
+        and None when it cannot be answered, for the analysis to treat as unknown. A denial
+        still raises AccessDenied (`readable` records it)."""
+        key = f"{service}@{self.region}/once"
+        with self._lock:
+            if key not in self._clients:
+                config = _config().merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
+                client = self._session.client(service, region_name=self.region, config=config)
+                client.meta.events.register("before-call.*.*", self._guard)
+                self._clients[key] = client
+        try:
+            with _translated(f"{service}:{_camel(operation)}"):
+                response = dict(getattr(self._clients[key], operation)(**params))
+        except AccessDenied:
+            raise
+        except (AnalysisError, ResponseParserError):  # an unknown action, or a server that has none
+            return None
+        response.pop("ResponseMetadata", None)
+        return response
+
     def one(self, service: str, operation: str, region: str | None = None, **params: Any) -> dict[str, Any]:
         with _translated(f"{service}:{_camel(operation)}"):
             response = dict(getattr(self.client(service, region), operation)(**params))
@@ -206,10 +228,16 @@ def vpc_filter(vpc_ids: Iterable[str], name: str = "vpc-id") -> list[dict[str, A
 # --- what the analysis needs ------------------------------------------------------------------
 
 
-def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_ok: bool = False) -> dict[str, Any]:
-    """Connections (named ones, or all), every job and crawler, security configurations, and
-    the Data Catalog's encryption settings: they decide whether KMS is required. One wave."""
+def collect_glue(
+    reader: AwsReader, connection_names: list[str] | None, missing_ok: bool = False, configurations: bool = True
+) -> dict[str, Any]:
+    """Connections (named ones, or all), every job and crawler, security configurations (unless
+    the caller reads them later, knowing whether any is named), and the Data Catalog's
+    encryption settings: they decide whether KMS is required. One wave."""
     denied: list[str] = []
+
+    def security_configurations() -> list[Any]:
+        return _security_configurations(reader, denied) if configurations else []
 
     def named(name: str) -> Callable[[], dict[str, Any] | None]:
         def read() -> dict[str, Any] | None:
@@ -233,9 +261,7 @@ def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_
         *connections,
         lambda: readable(denied, [], lambda: reader.call("glue", "get_jobs", "Jobs")),
         lambda: readable(denied, [], lambda: reader.call("glue", "get_crawlers", "Crawlers")),
-        lambda: readable(
-            denied, [], lambda: reader.call("glue", "get_security_configurations", "SecurityConfigurations")
-        ),
+        security_configurations,
         # None = unreadable: the analysis then assumes the catalog is KMS-encrypted (worst case).
         lambda: readable(
             denied,
@@ -254,11 +280,31 @@ def collect_glue(reader: AwsReader, connection_names: list[str] | None, missing_
     }
 
 
+def _security_configurations(reader: AwsReader, denied: list[str]) -> list[Any]:
+    return readable(denied, [], lambda: reader.call("glue", "get_security_configurations", "SecurityConfigurations"))
+
+
 def collect_connection(reader: AwsReader, name: str) -> dict[str, Any]:
     """One region's raw data for analysing one connection: the Glue reads, the subnets and
-    target lookups, the VPCs' describes: three waves of concurrent calls."""
-    glue = collect_glue(reader, [name])
-    return {"glue": glue, **network.collect_places(reader, glue["Connections"])}
+    target lookups, the VPCs' describes: three waves of concurrent calls. The security
+    configurations matter only when a job or crawler using the connection names one: then
+    they are read in the second wave, else not at all (one call fewer)."""
+    glue = collect_glue(reader, [name], configurations=False)
+    named = any(
+        consumer.get(key) and name in _consumer_connections(consumer, kind)
+        for kind, key, consumers in (
+            ("job", "SecurityConfiguration", glue["Jobs"]),
+            ("crawler", "CrawlerSecurityConfiguration", glue["Crawlers"]),
+        )
+        for consumer in consumers
+    )
+
+    def configurations() -> list[Any]:
+        return _security_configurations(reader, glue["Denied"]) if named else []
+
+    places = network.collect_places(reader, glue["Connections"], also=configurations)
+    glue["SecurityConfigurations"] = places.pop("also")
+    return {"glue": glue, **places}
 
 
 def collect_region(reader: AwsReader, planned_subnets: Iterable[str] = (), vpcs: Iterable[str] = ()) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glue_netcheck.collect.glue_keys import catalog_keys, configuration_keys, job_buckets
-from glue_netcheck.collect.sources import ip_targets, target_hosts
+from glue_netcheck.collect.sources import ip_targets, kept_interfaces, target_hosts
 from glue_netcheck.errors import AnalysisError
 
 
@@ -244,20 +244,14 @@ def _glue(folder: Folder, gaps: list[str]) -> dict[str, Any]:
 
 
 def _interfaces(folder: Folder, denied: list[str], gaps: list[str]) -> dict[str, Any]:
-    """As live: the ENIs holding the connections' IP-literal targets, and which addresses were
-    looked up (only those may be called vacant). Other ENIs (an endpoint's) are left out, as the
-    live collector leaves them: the engine then takes any address of the endpoint's subnet."""
+    """As live: the interface endpoints' ENIs and those holding the connections' IP-literal
+    targets, and which addresses were looked up (only those may be called vacant)."""
     ips = ip_targets(target_hosts(folder.listed("Connections")))
-    if not ips:
-        return {}
-    held = [
-        eni
-        for eni in folder.listed("NetworkInterfaces")
-        if {eni.get("PrivateIpAddress"), *(a.get("PrivateIpAddress") for a in eni.get("PrivateIpAddresses") or ())}
-        & set(ips)
-    ]
+    held = kept_interfaces(folder.listed("NetworkInterfaces"), folder.listed("VpcEndpoints"), ips)
     if folder.answered("NetworkInterfaces"):
         return {"NetworkInterfaces": held, "NetworkInterfaceLookups": ips}
+    if not ips:
+        return {"NetworkInterfaces": held, "NetworkInterfaceLookups": []}
     _unread("NetworkInterfaces", set(), gaps, folder, " (the connections name IP addresses)")
     denied[:] = sorted({*denied, "ec2:DescribeNetworkInterfaces"})
     return {"NetworkInterfaces": held, "NetworkInterfaceLookups": []}

@@ -22,8 +22,11 @@ def collect_places(
     connections: list[dict[str, Any]],
     planned_subnets: Iterable[str] = (),
     vpcs: Iterable[str] = (),
+    also: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
-    """The networks the connections live in and reach: their VPCs, their data sources' VPCs
+    """`also`: one more read of the caller's for the second wave; its answer is under "also".
+
+    The networks the connections live in and reach: their VPCs, their data sources' VPCs
     (a database, a broker, the ENI or the VPC holding an IP literal), and (for a plan) the VPCs
     of existing subnets or VPCs it names — one describe per resource type for all of them."""
     denied: list[str] = []
@@ -32,34 +35,38 @@ def collect_places(
     def region_vpcs() -> list[Any]:
         return aws.readable(denied, [], lambda: reader.call("ec2", "describe_vpcs", "Vpcs"))
 
+    def block_public_access() -> dict[str, Any] | None:
+        # Region-wide; None when the region (or moto) cannot answer: the mode is then unknown.
+        answer = aws.readable(denied, None, lambda: reader.optional("ec2", "describe_vpc_block_public_access_options"))
+        options = (answer or {}).get("VpcBlockPublicAccessOptions")
+        return options if isinstance(options, dict) else None
+
     def prefix_lists() -> list[Any]:
         return aws.readable(denied, [], lambda: reader.call("ec2", "describe_managed_prefix_lists", "PrefixLists"))
 
     # The region's VPCs and subnets: which VPC holds a subnet or an address is then known
     # without one lookup per resource. Without the subnets nothing can be placed: a denial
     # there stops the run (exit 2).
-    found_vpcs, subnets, interfaces, rds, redshift, kafka, lists = reader.together(
+    found_vpcs, subnets, rds, redshift, kafka, lists, bpa, extra = reader.together(
         region_vpcs,
         lambda: reader.call("ec2", "describe_subnets", "Subnets"),
-        lambda: sources.read_interfaces(reader, hosts, denied),
         lambda: sources.collect_databases(reader, connections),
         lambda: sources.collect_redshift(reader, connections),
         lambda: sources.collect_kafka(reader, connections),
         prefix_lists,
+        block_public_access,
+        also or (lambda: None),
     )
     raw = {"rds": rds, "redshift": redshift, "kafka": kafka}
     placed = [*connections, *({"PhysicalConnectionRequirements": {"SubnetId": s}} for s in sorted(planned_subnets))]
     every = (
         vpcs_of(reader, placed, subnets)
         | sources.source_vpcs(raw, hosts, {s["SubnetId"]: s["VpcId"] for s in subnets})
-        | {str(i["VpcId"]) for i in interfaces.get("NetworkInterfaces", [])}
         | _address_vpcs(found_vpcs, sources.ip_targets(hosts))
         | set(vpcs)
     )
-    ec2 = collect_network(reader, every, found_vpcs, subnets, lists, denied)
-    if ec2 and interfaces:
-        ec2.update(interfaces)
-    return {"ec2": ec2, **{k: v for k, v in raw.items() if v}}
+    ec2 = collect_network(reader, every, found_vpcs, subnets, lists, denied, sources.ip_targets(hosts), bpa)
+    return {"ec2": ec2, **{k: v for k, v in raw.items() if v}, **({"also": extra} if also else {})}
 
 
 def vpcs_of(reader: aws.AwsReader, connections: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> set[str]:
@@ -80,15 +87,16 @@ def vpcs_of(reader: aws.AwsReader, connections: list[dict[str, Any]], subnets: l
     return vpcs
 
 
-def _address_vpcs(region_vpcs: list[dict[str, Any]], ips: list[str]) -> set[str]:
-    """The VPCs whose CIDRs hold an IP-literal target (an address no ENI holds is then known
-    to be vacant, not outside)."""
-    found = set()
-    for vpc in region_vpcs:
-        cidrs = [a.get("CidrBlock") for a in vpc.get("CidrBlockAssociationSet") or ()] or [vpc.get("CidrBlock")]
-        if any(IPv4Address(ip) in IPv4Network(c) for c in cidrs if c for ip in ips):
-            found.add(vpc["VpcId"])
-    return found
+def _cidrs(vpc: dict[str, Any]) -> list[IPv4Network]:
+    blocks = [a.get("CidrBlock") for a in vpc.get("CidrBlockAssociationSet") or ()] or [vpc.get("CidrBlock")]
+    return [IPv4Network(c) for c in blocks if c]
+
+
+def _address_vpcs(region_vpcs: list[dict[str, Any]], ips: Iterable[str]) -> set[str]:
+    """The VPCs whose CIDRs hold an IP-literal target: they are read, so an address no ENI
+    there holds is known to be vacant, not outside."""
+    addresses = [IPv4Address(ip) for ip in ips]
+    return {v["VpcId"] for v in region_vpcs if any(a in c for c in _cidrs(v) for a in addresses)}
 
 
 def collect_network(
@@ -98,9 +106,16 @@ def collect_network(
     subnets: list[Any],
     prefix_lists: list[Any],
     denied: list[str],
+    ips: Iterable[str] = (),
+    block_public_access: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every EC2 resource type the engine models for these VPCs, one (paginated) describe each,
-    all at once; the region-wide answers read before are kept for these VPCs only."""
+    all at once; the region-wide answers read before are kept for these VPCs only.
+
+    ENIs: with IP-literal targets, the VPCs' ENIs come in the same wave (one call for every
+    address, and the interface endpoints' ENIs with them). Otherwise the endpoints' ENIs are
+    read (one more wave) only when their exact addresses can change an answer: a rule or ACL
+    entry that covers part of an endpoint's subnet. A subnet-wide answer is decided anyway."""
     if not vpc_ids:
         return {}
     vpc_filter = aws.vpc_filter(vpc_ids)
@@ -129,6 +144,21 @@ def collect_network(
             "describe_internet_gateways", "InternetGateways", Filters=aws.vpc_filter(vpc_ids, "attachment.vpc-id")
         ),
     }
+    if block_public_access and block_public_access.get("InternetGatewayBlockMode", "off") != "off":
+        # Exclusions matter only when blocking is on (rarely more than one page: MaxResults 1000).
+        # Unanswered: the key stays absent, and the model calls the exclusions unknown.
+        def exclusions() -> list[Any] | None:
+            answer = aws.readable(
+                denied,
+                None,
+                lambda: reader.optional("ec2", "describe_vpc_block_public_access_exclusions", MaxResults=1000),
+            )
+            return None if answer is None else list(answer.get("VpcBlockPublicAccessExclusions") or [])
+
+        reads["VpcBlockPublicAccessExclusions"] = exclusions
+    ips = list(ips)
+    if ips:
+        reads["NetworkInterfaces"] = described("describe_network_interfaces", "NetworkInterfaces", Filters=vpc_filter)
     for vpc in vpcs:
         for attr in ("enableDnsSupport", "enableDnsHostnames"):
             reads[f"{vpc['VpcId']}/{attr}"] = attribute(vpc["VpcId"], attr)
@@ -152,9 +182,14 @@ def collect_network(
             for vpc in vpcs
         },
         "Subnets": [s for s in subnets if s["VpcId"] in vpc_ids],
-        **{k: v for k, v in answers.items() if "/" not in k},
+        **{k: v for k, v in answers.items() if "/" not in k and v is not None},
         "DhcpOptions": answers.get("DhcpOptions", []),
+        **({"VpcBlockPublicAccessOptions": block_public_access} if block_public_access else {}),
     }
+    if not ips and (eni_ids := _partly_covered(ec2)):
+        filters = [{"Name": "network-interface-id", "Values": eni_ids}]
+        answers["NetworkInterfaces"] = described("describe_network_interfaces", "NetworkInterfaces", Filters=filters)()
+    ec2.update(_interfaces(answers, ips, denied))
     # Lists the VPC's routes or rules reference, beyond S3's: known only now (one more wave).
     referenced = _referenced(ec2) - {pl["PrefixListId"] for pl in s3}
     others = [pl for pl in prefix_lists if pl["PrefixListId"] in referenced]
@@ -164,6 +199,41 @@ def collect_network(
     ]
     ec2["Denied"] = sorted(set(denied))
     return ec2
+
+
+def _interfaces(answers: dict[str, Any], ips: Iterable[str], denied: list[str]) -> dict[str, Any]:
+    """The ENIs kept (sources.kept_interfaces), and the IP-literal targets looked up: only
+    those may be called vacant, so none when the read was denied."""
+    found = sources.kept_interfaces(answers.get("NetworkInterfaces", []), answers["VpcEndpoints"], ips)
+    looked_up = sorted(ips) if ips and "ec2:DescribeNetworkInterfaces" not in denied else []
+    return {"NetworkInterfaces": found, "NetworkInterfaceLookups": looked_up}
+
+
+def _partly_covered(ec2: dict[str, Any]) -> list[str]:
+    """The interface endpoints' ENIs, when some security-group rule or ACL entry of the VPCs
+    covers part of an endpoint's subnet but not all of it: only then do their addresses decide."""
+    subnets = {s["SubnetId"]: IPv4Network(s["CidrBlock"]) for s in ec2["Subnets"] if s.get("CidrBlock")}
+    placed = [
+        (subnets[s], e)
+        for e in ec2["VpcEndpoints"]
+        if e.get("VpcEndpointType") == "Interface"
+        for s in e.get("SubnetIds") or ()
+        if s in subnets
+    ]
+    rules = {
+        IPv4Network(r["CidrIp"], strict=False)
+        for g in ec2["SecurityGroups"]
+        for perm in (*g.get("IpPermissions", []), *g.get("IpPermissionsEgress", []))
+        for r in perm.get("IpRanges", [])
+        if r.get("CidrIp")
+    } | {
+        IPv4Network(e["CidrBlock"], strict=False)
+        for a in ec2["NetworkAcls"]
+        for e in a.get("Entries", [])
+        if e.get("CidrBlock")
+    }
+    partly = any(c.overlaps(sub) and not sub.subnet_of(c) for c in rules for sub, _ in placed)
+    return sorted({i for _, e in placed for i in e.get("NetworkInterfaceIds") or ()}) if partly else []
 
 
 def _entries(reader: aws.AwsReader, pl: dict[str, Any], denied: list[str]) -> Callable[[], dict[str, Any] | None]:

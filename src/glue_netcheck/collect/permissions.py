@@ -17,6 +17,8 @@ _EC2 = (
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcAttribute",
+    "ec2:DescribeVpcBlockPublicAccessExclusions",  # only when Block Public Access is on
+    "ec2:DescribeVpcBlockPublicAccessOptions",
     "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcs",
     "ec2:GetManagedPrefixListEntries",
@@ -53,6 +55,8 @@ _RDS = (
 # Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies;
 # only when a connection names a data source of that kind.
 CONDITIONAL = (
+    "ec2:DescribeVpcBlockPublicAccessExclusions",
+    "glue:GetSecurityConfigurations",  # `connection`: only when a job or crawler using it names one
     "s3:GetObject",
     "s3:GetBucketLocation",
     "iam:GetRolePolicy",

@@ -36,26 +36,19 @@ def ip_targets(hosts: Iterable[str]) -> list[str]:
     return sorted({h for h in hosts if ip_literal(h) is not None})
 
 
-def read_interfaces(reader: AwsReader, hosts: Iterable[str], denied: list[str]) -> dict[str, Any]:
-    """The ENIs holding the IP-literal targets: one call for all of them."""
-    from glue_netcheck.collect.aws import readable
+def kept_interfaces(
+    interfaces: Iterable[dict[str, Any]], endpoints: Iterable[dict[str, Any]], ips: Iterable[str]
+) -> list[Any]:
+    """Of a VPC's ENIs, the ones the engine uses: the interface endpoints' (private DNS answers
+    with their addresses) and those holding an IP-literal target. The rest (an account's VPC
+    may hold thousands of Lambda or EKS interfaces) are dropped."""
+    wanted = {eni for e in endpoints for eni in e.get("NetworkInterfaceIds") or ()}
+    targets = set(ips)
 
-    ips = ip_targets(hosts)
-    if not ips:
-        return {}
-    before = len(denied)
-    found = readable(
-        denied,
-        [],
-        lambda: reader.call(
-            "ec2",
-            "describe_network_interfaces",
-            "NetworkInterfaces",
-            Filters=[{"Name": "addresses.private-ip-address", "Values": ips}],
-        ),
-    )
-    # Only addresses actually looked up may be called vacant.
-    return {"NetworkInterfaces": found, "NetworkInterfaceLookups": ips if len(denied) == before else []}
+    def held(eni: dict[str, Any]) -> set[Any]:
+        return {eni.get("PrivateIpAddress"), *(a.get("PrivateIpAddress") for a in eni.get("PrivateIpAddresses") or ())}
+
+    return [i for i in interfaces if i.get("NetworkInterfaceId") in wanted or targets & held(i)]
 
 
 def collect_databases(reader: AwsReader, connections: list[dict[str, Any]]) -> dict[str, Any]:

@@ -53,4 +53,8 @@ def build_block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | Non
         resource = str(item.get("ResourceArn", "")).rsplit("/", 1)[-1]
         if resource:
             exclusions[resource] = str(item.get("InternetGatewayExclusionMode", ""))
-    return BlockPublicAccess(str(options.get("InternetGatewayBlockMode", "off")), exclusions)
+    mode = str(options.get("InternetGatewayBlockMode", "off"))
+    unread = "VpcBlockPublicAccessExclusions" not in ec2 or "ec2:DescribeVpcBlockPublicAccessExclusions" in (
+        ec2.get("Denied") or ()
+    )
+    return BlockPublicAccess(mode, exclusions, exclusions_known=mode == "off" or not unread)

@@ -165,10 +165,12 @@ class BlockPublicAccess:
     """VPC Block Public Access of the region (DescribeVpcBlockPublicAccessOptions and
     DescribeVpcBlockPublicAccessExclusions): `mode` is InternetGatewayBlockMode (off,
     block-bidirectional, block-ingress); `exclusions` maps an excluded VPC or subnet id to its
-    InternetGatewayExclusionMode (allow-egress, allow-bidirectional), active exclusions only."""
+    InternetGatewayExclusionMode (allow-egress, allow-bidirectional), active exclusions only;
+    `exclusions_known` is False when blocking is on but the exclusions could not be read."""
 
     mode: str
     exclusions: Mapping[str, str] = field(default_factory=dict)
+    exclusions_known: bool = True
 
     def blocks_egress(self, *resource_ids: str) -> bool:
         """Whether internet-gateway egress (a NAT gateway's too) from these resources is blocked."""

@@ -32,12 +32,15 @@ def via_interface_endpoint(tracer: Tracer, service: Service, endpoint: VpcEndpoi
 
 def endpoint_addresses(network: Network, endpoint: VpcEndpoint, subnet: Subnet) -> tuple[IPv4Network, ...]:
     """The endpoint's ENI addresses in `subnet` as /32s, where the data has its ENIs; empty:
-    unknown, so anywhere in the subnet (the collector reads endpoint ENIs only when asked)."""
+    unknown, so anywhere in the subnet. An address outside the subnet's CIDR cannot be where
+    AWS put the ENI (inconsistent data, as moto gives): the subnet-wide answer is kept."""
     found: list[IPv4Network] = []
     for eni_id in endpoint.network_interface_ids:
         eni = network.interfaces.get(eni_id)
         if eni is not None and eni.subnet_id == subnet.id:
             found.extend(IPv4Network(f"{a}/32") for a in eni.addresses)
+    if not found or not all(a.subnet_of(subnet.cidr) for a in found):
+        return ()
     return tuple(found)
 
 
