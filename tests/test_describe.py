@@ -463,3 +463,59 @@ def test_enis_of_ip_targets_kept_and_looked_up_as_live(aws: Aws, tmp_path: Path)
     assert (ec2["NetworkInterfaceLookups"], ec2["NetworkInterfaces"]) == ([], [])  # not "vacant": unknown
     assert "ec2:DescribeNetworkInterfaces" in ec2["Denied"]
     assert any("NetworkInterfaces answer" in n and "IP addresses" in n for n in notes)
+
+
+def _bpa_options(mode: str) -> dict[str, Any]:
+    """DescribeVpcBlockPublicAccessOptions' answer in the EC2 API reference's shape (moto has no
+    such API: this is the documented shape)."""
+    return {
+        "VpcBlockPublicAccessOptions": {
+            "AwsAccountId": "123456789012",
+            "AwsRegion": REGION,
+            "State": "update-complete",
+            "InternetGatewayBlockMode": mode,
+            "ExclusionsAllowed": "allowed",
+            "ManagedBy": "account",
+        }
+    }
+
+
+def test_block_public_access_answers_are_imported_as_live(aws: Aws, tmp_path: Path) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    dump = dump_describe(aws.url, tmp_path / "dump")
+    _write(dump, "describe_vpc_block_public_access_options", _bpa_options("block-bidirectional"))
+    exclusion = {
+        "ExclusionId": "exclusion-0a1b2c3d4e5f60718",
+        "InternetGatewayExclusionMode": "allow-egress",
+        "ResourceArn": f"arn:aws:ec2:{REGION}:123456789012:subnet/{layout.public_subnet}",
+        "State": "create-complete",
+    }
+    _write(dump, "describe_vpc_block_public_access_exclusions", {"VpcBlockPublicAccessExclusions": [exclusion]})
+
+    ec2 = load_describe_dir(dump, None)[0][REGION]["ec2"]
+    excluded, _ = import_dump(dump, tmp_path / "excluded.json")
+    (dump / "describe_vpc_block_public_access_exclusions.json").unlink()
+    unread, notes = import_dump(dump, tmp_path / "unread.json")
+
+    assert ec2["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"] == "block-bidirectional"
+    assert ec2["VpcBlockPublicAccessExclusions"] == [exclusion]
+    bpa = "vpc-block-public-access"
+    assert [f for f in _findings(excluded) if f[0] == bpa] == []
+    # Blocking, and the exclusions not in the dump: unknown, a warning, not a predicted failure.
+    assert [f for f in _findings(unread) if f[0] == bpa] == [(bpa, "warning", layout.nat)]
+    assert any("VpcBlockPublicAccessExclusions answer" in n and "unknown, not absent" in n for n in notes)
+
+
+def test_twin_without_block_public_access_answer_the_mode_is_unknown_and_said(aws: Aws, tmp_path: Path) -> None:
+    SCENARIOS["healthy-nat"](aws.clients)
+    dump = dump_describe(aws.url, tmp_path / "dump")
+
+    snapshot, notes = import_dump(dump, tmp_path / "snap.json")
+
+    assert [f for f in _findings(snapshot) if f[0] == "vpc-block-public-access"] == []
+    assert any("no VpcBlockPublicAccessOptions answer" in n for n in notes)
+
+
+def _findings(snapshot: Path) -> list[tuple[str, str, str]]:
+    result = run_cli("connection", CONNECTION, "--snapshot", str(snapshot), "--format", "json")
+    return [(f["check"], f["severity"], f["resource"]) for f in result.json["findings"]]

@@ -132,6 +132,11 @@ def _take(folder: Folder, file: Path, document: dict[str, Any]) -> bool:
                 value = (document[name] or {}).get("Value") if isinstance(document[name], dict) else None
                 attrs[name] = value if isinstance(value, bool) else None
         taken = True
+    if "VpcBlockPublicAccessOptions" in document:
+        folder.block_public_access = _object(
+            document["VpcBlockPublicAccessOptions"], file, "VpcBlockPublicAccessOptions"
+        )
+        taken = True
     if "DataCatalogEncryptionSettings" in document:
         folder.catalog = _object(document["DataCatalogEncryptionSettings"], file, "DataCatalogEncryptionSettings")
         taken = True

@@ -42,6 +42,12 @@ LISTS = {
     "PrefixLists": Kind("ec2", "PrefixLists", "ec2:DescribeManagedPrefixLists", "prefix lists"),
     "ManagedPrefixLists": Kind("ec2", "PrefixLists", "ec2:DescribeManagedPrefixLists", "prefix lists"),
     "NetworkInterfaces": Kind("ec2", "NetworkInterfaces", "ec2:DescribeNetworkInterfaces", "network interfaces"),
+    "VpcBlockPublicAccessExclusions": Kind(
+        "ec2",
+        "VpcBlockPublicAccessExclusions",
+        "ec2:DescribeVpcBlockPublicAccessExclusions",
+        "Block Public Access exclusions",
+    ),
     "VpcPeeringConnections": Kind("ec2", "VpcPeeringConnections", "ec2:DescribeVpcPeeringConnections", "VPC peerings"),
     "DBInstances": Kind("rds", "DBInstances", "rds:DescribeDBInstances", "RDS instances"),
     "DBClusters": Kind("rds", "DBClusters", "rds:DescribeDBClusters", "RDS clusters"),
@@ -77,6 +83,7 @@ ID_FIELDS = {
     "DhcpOptions": "DhcpOptionsId",
     "PrefixLists": "PrefixListId",
     "NetworkInterfaces": "NetworkInterfaceId",
+    "VpcBlockPublicAccessExclusions": "ExclusionId",
     "VpcPeeringConnections": "VpcPeeringConnectionId",
     "DBInstances": "DBInstanceIdentifier",
     "DBClusters": "DBClusterIdentifier",
@@ -105,6 +112,7 @@ class Folder:
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # KMS KeyId -> KeyMetadata
     policies: dict[str, str] = field(default_factory=dict)  # KMS KeyId -> key policy
     catalog: dict[str, Any] | None = None
+    block_public_access: dict[str, Any] | None = None  # DescribeVpcBlockPublicAccessOptions' object
     zones: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
@@ -177,6 +185,7 @@ def _ec2(region: str, folder: Folder, gaps: list[str]) -> dict[str, Any]:
         denied.add("ec2:DescribeDhcpOptions")
         gaps.append(f"DHCP options {', '.join(absent)} not in the dump: those VPCs' DNS servers are unknown")
     ec2["PrefixLists"] = _prefix_lists(region, folder, ec2, denied, gaps)
+    ec2.update(_block_public_access(folder, denied, gaps))
     peered = any(r.get("VpcPeeringConnectionId") for t in ec2["RouteTables"] for r in t.get("Routes", []))
     if folder.answered("VpcPeeringConnections") or len(vpcs) > 1 or peered:
         ec2["VpcPeeringConnections"] = _unread("VpcPeeringConnections", denied, gaps, folder)
@@ -184,6 +193,22 @@ def _ec2(region: str, folder: Folder, gaps: list[str]) -> dict[str, Any]:
         ec2[key] = folder.listed(key)  # kept as recorded; the engine does not read them (yet)
     ec2["Denied"] = sorted(denied)
     return ec2
+
+
+def _block_public_access(folder: Folder, denied: set[str], gaps: list[str]) -> dict[str, Any]:
+    """As live: the options, and the exclusions when blocking is on. Without the options the
+    mode is unknown (and nothing is reported); blocking without the exclusions is a warning."""
+    options = folder.block_public_access
+    if options is None:
+        action = "ec2:DescribeVpcBlockPublicAccessOptions"
+        gaps.append(f"no VpcBlockPublicAccessOptions answer ({cli_call(action)}): Block Public Access is unknown")
+        return {}
+    if options.get("InternetGatewayBlockMode", "off") == "off":
+        return {"VpcBlockPublicAccessOptions": options}
+    return {
+        "VpcBlockPublicAccessOptions": options,
+        "VpcBlockPublicAccessExclusions": _unread("VpcBlockPublicAccessExclusions", denied, gaps, folder),
+    }
 
 
 def _prefix_lists(
