@@ -114,9 +114,9 @@ def test_connector_image_through_a_nat_gateway_passes(aws: Aws) -> None:
 def script_job(
     aws: Aws, scenario: str, tmp_path: Path, global_sts: bool, services: tuple[str, ...] = ("s3", "sts")
 ) -> tuple[Layout, dict[str, Any]]:
-    """The job's snapshot, collected from moto through the CLI. The collector does not yet keep
-    what a script calls (collect/aws.py: "Services"/"GlobalSts" from checks.script_calls for
-    every job's script); until it does, the entry it will write is added here."""
+    """The job's snapshot, collected from moto through the CLI, with the script's entry set to
+    what the collector keeps ("Services"/"GlobalSts"): the parse itself is tested from real
+    uploaded scripts in test_e2e_script_calls.py."""
     layout = SCENARIOS[scenario](aws.clients)
     snapshot = tmp_path / "snapshot.json"
     assert aws.cli("snapshot", "--output", str(snapshot)).code == 0

@@ -30,7 +30,15 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     https://docs.aws.amazon.com/glue/latest/dg/encryption-security-configuration.html
     """
     consumer = ctx.consumer
-    for location, calls_init in ctx.inventory.scripts.items():
+    config = ctx.inventory.security_configurations.get(consumer.security_configuration or "")
+    bookmarked = consumer.arguments.get("--job-bookmark-option") == "job-bookmark-enable"
+    # Only this job's own script, and only with encrypted bookmarks on: the collector reads
+    # every connected job's script for its calls too.
+    if consumer.kind != "job" or not bookmarked or config is None or config.bookmarks_mode != "CSE-KMS":
+        return
+    location = consumer.script or ""
+    if location in ctx.inventory.scripts:
+        calls_init = ctx.inventory.scripts[location]
         if calls_init is None:
             yield Issue(
                 location,

@@ -3,22 +3,40 @@ read with the live collector's read-only reader."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from glue_netcheck.checks.script_calls import pins_global_sts, script_services
 from glue_netcheck.collect.aws import AccessDenied, AwsReader
 from glue_netcheck.collect.glue_keys import catalog_keys, configuration_keys, job_buckets
 from glue_netcheck.errors import AnalysisError
+
+# Scripts are small; a larger object is read only this far (the calls are near the top).
+SCRIPT_BYTES = 2_000_000
 
 
 def collect_encryption(
     reader: AwsReader, glue: dict[str, Any], configs: list[dict[str, Any]], consumers: list[tuple[str, dict[str, Any]]]
 ) -> dict[str, Any]:
     """What decides whether encryption works: the KMS keys the configurations and the catalog
-    name, the consumers' roles (one read per distinct role), and, for jobs with encrypted
-    bookmarks enabled, whether their script calls job.init()."""
+    name, the consumers' roles (one read per distinct role, with a permissions boundary's
+    document), and what the scripts of jobs with a connection (or encrypted bookmarks) call."""
     keys = set(catalog_keys(glue["DataCatalogEncryptionSettings"]))
     for config in configs:
         keys |= set(configuration_keys(config))
+    scripts = read_scripts(reader, _script_locations(configs, consumers))
+    roles = sorted({raw["Role"] for _, raw in consumers if raw.get("Role")})
+    buckets = sorted({b for kind, raw in consumers if kind == "job" for b in job_buckets(raw)})
+    return {
+        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
+        "iam": {"Roles": [read_role(reader, role) for role in roles]},
+        "s3": {"Scripts": scripts, "Buckets": {b: bucket_region(reader, b) for b in buckets}},
+    }
+
+
+def _script_locations(configs: list[dict[str, Any]], consumers: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The scripts to read, each once: those of jobs with a connection (their calls leave the
+    connection's subnet) and of jobs with encrypted bookmarks enabled (job.init())."""
     bookmarked = {
         c.get("Name")
         for c in configs
@@ -27,26 +45,24 @@ def collect_encryption(
         )
         == "CSE-KMS"
     }
-    scripts = {
-        location: read_script(reader, location)
-        for location in sorted(
-            {
-                (raw.get("Command") or {}).get("ScriptLocation", "")
-                for kind, raw in consumers
-                if kind == "job"
-                and raw.get("SecurityConfiguration") in bookmarked
+    found = {
+        (raw.get("Command") or {}).get("ScriptLocation") or ""
+        for kind, raw in consumers
+        if kind == "job"
+        and (
+            (raw.get("Connections") or {}).get("Connections")
+            or (
+                raw.get("SecurityConfiguration") in bookmarked
                 and (raw.get("DefaultArguments") or {}).get("--job-bookmark-option") == "job-bookmark-enable"
-            }
-            - {""}
+            )
         )
     }
-    roles = sorted({raw["Role"] for _, raw in consumers if raw.get("Role")})
-    buckets = sorted({b for kind, raw in consumers if kind == "job" for b in job_buckets(raw)})
-    return {
-        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
-        "iam": {"Roles": [read_role(reader, role) for role in roles]},
-        "s3": {"Scripts": scripts, "Buckets": {b: bucket_region(reader, b) for b in buckets}},
-    }
+    return sorted(location for location in found if location.startswith("s3://"))
+
+
+def read_scripts(reader: AwsReader, locations: list[str]) -> dict[str, dict[str, Any]]:
+    """Each script's calls, read as one wave (a scan may hold hundreds of jobs)."""
+    return dict(zip(locations, reader.together(*(partial(read_script, reader, loc) for loc in locations)), strict=True))
 
 
 def bucket_region(reader: AwsReader, bucket: str) -> str | None:
@@ -66,18 +82,15 @@ def read_role(reader: AwsReader, role: str) -> dict[str, Any]:
     try:
         described = reader.one("iam", "get_role", RoleName=name)["Role"]
         entry["Arn"] = described.get("Arn")
-        entry["PermissionsBoundary"] = bool(described.get("PermissionsBoundary"))
+        boundary = described.get("PermissionsBoundary") or {}
+        if boundary.get("PermissionsBoundaryArn"):
+            entry["PermissionsBoundary"] = read_boundary(reader, boundary["PermissionsBoundaryArn"])
         documents = [
             reader.one("iam", "get_role_policy", RoleName=name, PolicyName=policy)["PolicyDocument"]
             for policy in reader.call("iam", "list_role_policies", "PolicyNames", RoleName=name)
         ]
         for attached in reader.call("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=name):
-            version = reader.one("iam", "get_policy", PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
-            documents.append(
-                reader.one("iam", "get_policy_version", PolicyArn=attached["PolicyArn"], VersionId=version)[
-                    "PolicyVersion"
-                ]["Document"]
-            )
+            documents.append(managed_document(reader, attached["PolicyArn"]))
         entry["Policies"] = documents
     except AnalysisError as exc:
         missing = "NoSuchEntity" in str(exc)
@@ -88,15 +101,38 @@ def read_role(reader: AwsReader, role: str) -> dict[str, Any]:
     return entry
 
 
+def managed_document(reader: AwsReader, arn: str) -> Any:
+    """A managed policy's default version's document (GetPolicy, GetPolicyVersion)."""
+    version = reader.one("iam", "get_policy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    return reader.one("iam", "get_policy_version", PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+
+
+def read_boundary(reader: AwsReader, arn: str) -> dict[str, Any]:
+    """The role's permissions boundary: its ARN and document, or why the document is unknown
+    (then the role's EC2 rights are undecided, never assumed)."""
+    entry: dict[str, Any] = {"PermissionsBoundaryArn": arn}
+    try:
+        entry["Document"] = managed_document(reader, arn)
+    except AnalysisError as exc:
+        entry["Error"] = {"Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable"}
+    return entry
+
+
 def read_script(reader: AwsReader, location: str) -> dict[str, Any]:
-    """Whether a job script calls job.init(...): the script itself is never stored."""
+    """What a job script calls (job.init(), the AWS services it makes clients for, the global
+    STS endpoint), parsed at once: the script's text is never stored. A script that cannot be
+    read is recorded with the error (AccessDenied: unknown, reported as such), never raised."""
     bucket, _, key = location.removeprefix("s3://").partition("/")
     try:
-        body = reader.one("s3", "get_object", Bucket=bucket, Key=key)["Body"].read(2_000_000)
+        body = reader.one("s3", "get_object", Bucket=bucket, Key=key)["Body"].read(SCRIPT_BYTES)
     except AnalysisError as exc:
         return {"Error": {"Code": "AccessDenied" if isinstance(exc, AccessDenied) else "Unreadable"}}
     text = body.decode("utf-8", errors="replace")
-    return {"CallsJobInit": ".init(" in text and "Job(" in text}
+    return {
+        "CallsJobInit": ".init(" in text and "Job(" in text,
+        "Services": script_services(text),
+        "GlobalSts": pins_global_sts(text),
+    }
 
 
 def read_key(reader: AwsReader, reference: str) -> dict[str, Any]:

@@ -151,5 +151,21 @@ def build_role(raw: Mapping[str, Any]) -> Role:
         arn=raw.get("Arn"),
         policies=tuple(p if isinstance(p, str) else json.dumps(p) for p in raw.get("Policies") or ()),
         permissions_boundary=bool(raw.get("PermissionsBoundary")),
+        boundary=_boundary_document(raw.get("PermissionsBoundary")),
+        boundary_arn=_boundary_arn(raw.get("PermissionsBoundary")),
         error=str(error["Code"]) if error.get("Code") else None,
     )
+
+
+def _boundary_document(raw: Any) -> str | None:
+    """The boundary's document as the collector read it ({"PermissionsBoundaryArn", "Document"});
+    None when there is none or it was not read (older snapshots and plans say only `true`)."""
+    document = raw.get("Document") if isinstance(raw, Mapping) else None
+    if document is None:
+        return None
+    return document if isinstance(document, str) else json.dumps(document)
+
+
+def _boundary_arn(raw: Any) -> str | None:
+    arn = raw.get("PermissionsBoundaryArn") if isinstance(raw, Mapping) else None
+    return arn if isinstance(arn, str) else None

@@ -109,6 +109,8 @@ class Role:
     arn: str | None
     policies: tuple[str, ...] = ()
     permissions_boundary: bool = False
+    boundary: str | None = None  # the boundary's document (JSON text); None: none, or not read
+    boundary_arn: str | None = None
     error: str | None = None
 
 
