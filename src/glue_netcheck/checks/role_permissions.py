@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 
 from glue_netcheck.checks.base import ConsumerContext, Issue, check
+from glue_netcheck.model.glue import GlueConnection, Role
+from glue_netcheck.policy.evaluate import Decision
 from glue_netcheck.policy.role import GLUE_EC2_ACTIONS, action_decisions
 
 ID = "role-network-permissions"
@@ -22,9 +25,11 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     tag key `aws-glue-service-resource`, as the managed `AWSGlueServiceRole` scopes them). The
     role's inline and attached policies are evaluated as IAM does (explicit Deny wins,
     wildcards, `NotAction`, resource ARNs of the connection's subnet and groups, conditions it
-    can decide); a permissions boundary, which the collector cannot read, or a condition it
-    cannot decide leaves the action undecided: a warning. Service control policies are not
-    evaluated.
+    can decide). A permissions boundary limits them: an action is allowed only when both the
+    identity policies and the boundary allow it, and an explicit Deny in either wins (the
+    boundary's document is read with `iam:GetPolicy` and `iam:GetPolicyVersion`). A boundary
+    that cannot be read, or a condition the evaluator cannot decide, leaves the action
+    undecided: a warning, never a pass. Service control policies are not evaluated.
 
     How Glue fails
     The run fails before it starts: "DescribeVpcEndpoints action is unauthorized. Unable to
@@ -34,7 +39,10 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     Remediation
     Attach the managed policy `arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole` to the
     role, or add the missing actions (`aws iam put-role-policy --role-name … --policy-name
-    glue-vpc --policy-document file://policy.json`); the finding prints the statement.
+    glue-vpc --policy-document file://policy.json`); the finding prints the statement. When
+    the permissions boundary is what refuses them, no policy attached to the role helps: allow
+    the actions in the boundary (`aws iam create-policy-version --policy-arn <boundary>
+    --set-as-default …`) or remove the boundary.
 
     References
     https://docs.aws.amazon.com/glue/latest/dg/create-service-policy.html
@@ -59,15 +67,9 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
             severity="info",
         )
         return
-    decisions = action_decisions(
-        role.policies,
-        GLUE_EC2_ACTIONS,
-        principal=role.arn or consumer.role,
-        region=ctx.region,
-        subnet_id=first.connection.subnet_id,
-        security_group_ids=first.connection.security_group_ids,
-        boundary_unknown=role.permissions_boundary,
-    )
+
+    decide = partial(_decisions, role, ctx.region, first.connection, consumer.role)
+    decisions = decide(role.boundary, role.permissions_boundary and role.boundary is None)
     missing = [a for a in GLUE_EC2_ACTIONS if decisions[a].outcome == "denied"]
     undecided = [a for a in GLUE_EC2_ACTIONS if decisions[a].outcome == "undecided"]
     name = consumer.role.rsplit("/", 1)[-1]
@@ -78,14 +80,11 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
             if "ec2:DescribeVpcEndpoints" in missing
             else f'"… is not authorized to perform: {missing[0]}"'
         )
-        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": missing, "Resource": "*"}]}
         yield Issue(
             consumer.role,
             f"role {consumer.role} of {consumer.kind} {consumer.name} lacks {', '.join(missing)}: "
             f"{decisions[missing[0]].reason}; Glue fails before the run starts: {glue_says}",
-            f"aws iam attach-role-policy --role-name {name} --policy-arn "
-            "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole, or aws iam put-role-policy --role-name "
-            f"{name} --policy-name glue-vpc --policy-document '{json.dumps(document)}'",
+            _remediation(name, role.boundary_arn, missing, decide(None, False) if role.boundary else decisions),
             CODE,
         )
     if undecided:
@@ -97,3 +96,43 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
             f"--action-names {' '.join(undecided)}",
             severity="warning",
         )
+
+
+def _decisions(
+    role: Role, region: str, connection: GlueConnection, reference: str, boundary: str | None, boundary_unknown: bool
+) -> dict[str, Decision]:
+    return action_decisions(
+        role.policies,
+        GLUE_EC2_ACTIONS,
+        boundary=boundary,
+        boundary_unknown=boundary_unknown,
+        principal=role.arn or reference,
+        region=region,
+        subnet_id=connection.subnet_id,
+        security_group_ids=connection.security_group_ids,
+    )
+
+
+def _remediation(name: str, boundary_arn: str | None, missing: list[str], identity: dict[str, Decision]) -> str:
+    """Grant what the identity policies lack; widen the boundary for what only it refuses
+    (attaching a policy cannot get past a boundary)."""
+    by_identity = [a for a in missing if identity[a].outcome == "denied"]
+    by_boundary = [a for a in missing if a not in by_identity]
+    fixes = []
+    if by_identity:
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": by_identity, "Resource": "*"}]}
+        fixes.append(
+            f"aws iam attach-role-policy --role-name {name} --policy-arn "
+            "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole, or aws iam put-role-policy --role-name "
+            f"{name} --policy-name glue-vpc --policy-document '{json.dumps(document)}'"
+        )
+    if by_boundary:
+        boundary = boundary_arn or "<the role's permissions boundary>"
+        fixes.append(
+            f"allow {', '.join(by_boundary)} in the permissions boundary {boundary} (or remove its Deny): aws iam "
+            f"create-policy-version "
+            f"--policy-arn {boundary} --set-as-default --policy-document file://boundary.json (its current "
+            "statements plus one allowing them), or aws iam delete-role-permissions-boundary --role-name "
+            f"{name}"
+        )
+    return "; and ".join(fixes)
