@@ -1,4 +1,4 @@
-"""Requests through the KMS, Secrets Manager, Glue and Logs endpoints, against their policies."""
+"""Requests through the KMS, Secrets Manager, Glue, Logs and STS endpoints, against their policies."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from glue_netcheck.model.glue import GlueConnection
 from glue_netcheck.policy.endpoint import endpoint_decisions
-from glue_netcheck.policy.service_calls import glue_uses, kms_uses, logs_uses, secret_uses
+from glue_netcheck.policy.service_calls import glue_uses, kms_uses, logs_uses, secret_uses, sts_uses
 
 ACCOUNT = "111122223333"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/glue-etl"
@@ -119,3 +119,40 @@ def test_continuous_logging() -> None:
     )
     assert outcomes(glue_groups, uses) == ["allowed", "allowed"]
     assert outcomes(glue_groups, custom) == ["denied", "denied"]
+
+
+def test_sts_endpoint_policy_for_the_roles_the_job_arguments_name() -> None:
+    target = "arn:aws:iam::444455556666:role/reporting-writer"
+    uses = sts_uses(
+        {
+            "--target_role_arn": target,
+            "--other": f"{target},arn:aws:iam::444455556666:role/audit",
+            "--TempDir": "s3://t/",
+        },
+        principal=ROLE,
+        endpoint_id="vpce-s",
+        vpc_id="vpc-1",
+    )
+    assert [(u.purpose, u.request.action, u.request.resource) for u in uses] == [
+        ("--target_role_arn, assumed by the script", "sts:AssumeRole", target),
+        ("--other, assumed by the script", "sts:AssumeRole", "arn:aws:iam::444455556666:role/audit"),
+    ]
+    caller_only = policy({"Effect": "Allow", "Principal": "*", "Action": "sts:GetCallerIdentity", "Resource": "*"})
+    one_role = policy({"Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "sts:AssumeRole", "Resource": target})
+    this_endpoint = policy(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "sts:*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-s"}},
+        }
+    )
+    assert outcomes(caller_only, uses) == ["denied", "denied"]
+    assert outcomes(one_role, uses) == ["allowed", "denied"]
+    assert outcomes(this_endpoint, uses) == ["allowed", "allowed"]
+    assert outcomes(None, uses) == ["allowed", "allowed"]
+
+
+def test_a_job_naming_no_role_asks_nothing_of_sts() -> None:
+    assert sts_uses({"--TempDir": "s3://t/", "--mode": "role/none"}, principal=ROLE) == []

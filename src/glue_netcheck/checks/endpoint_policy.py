@@ -10,7 +10,7 @@ from glue_netcheck.model.network import VpcEndpoint
 from glue_netcheck.policy import key_policy
 from glue_netcheck.policy.endpoint import EndpointUse, endpoint_decisions, glue_s3_uses
 from glue_netcheck.policy.evaluate import Decision
-from glue_netcheck.policy.service_calls import glue_uses, kms_uses, logs_uses, secret_uses
+from glue_netcheck.policy.service_calls import glue_uses, kms_uses, logs_uses, secret_uses, sts_uses
 
 ID = "endpoint-policy"
 CODE = ("endpoint-policy-denied",)
@@ -21,16 +21,18 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     """
     What it checks
     Every VPC endpoint the traced, reachable paths of the consumer's connections go through
-    (the S3 gateway or interface endpoint, and the KMS, Secrets Manager, CloudWatch Logs and
-    Glue interface endpoints) has a policy, AWS's full-access default when none was set. The
+    (the S3 gateway or interface endpoint, and the KMS, Secrets Manager, CloudWatch Logs, Glue
+    and STS interface endpoints) has a policy, AWS's full-access default when none was set. The
     check evaluates it for the requests the job or crawler really makes through it, as its
     role: S3: the script, `--TempDir` (get, put, delete, list), `--extra-py-files`,
     `--extra-jars`, `--extra-files`, S3 wheels, the Spark UI event logs, the connections'
     driver jars, certificates and keystores, Glue Studio's transforms bucket; KMS: the key
     operations on the security configuration's and catalog's keys; Secrets Manager: each
-    connection's SECRET_ID; Glue: GetConnection; Logs: continuous logging's streams. A
+    connection's SECRET_ID; Glue: GetConnection; Logs: continuous logging's streams; STS:
+    `sts:AssumeRole` on each role ARN the job's arguments name (the script assumes it; other
+    STS calls a script may make, such as GetCallerIdentity, are not known from its settings). A
     condition the evaluator cannot decide (aws:PrincipalOrgID, a tag…) is a warning, never a
-    pass. STS calls are not evaluated (the job makes none a policy would name).
+    pass.
 
     How Glue fails
     Every request through the endpoint is checked against its policy. A request no statement
@@ -39,7 +41,10 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     because no VPC endpoint policy allows the s3:GetObject action" (or "… with an explicit
     deny in a VPC endpoint policy"). For the script the run fails at start ("Error
     downloading script: fatal error: An error occurred (403) when calling the HeadObject
-    operation: Forbidden"); for `--TempDir` it fails when Spark writes there.
+    operation: Forbidden"); for `--TempDir` it fails when Spark writes there; for STS the
+    script's AssumeRole fails: "An error occurred (AccessDenied) when calling the AssumeRole
+    operation: … is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::…:role/…
+    because no VPC endpoint policy allows the sts:AssumeRole action".
 
     Remediation
     Add the printed statement to the endpoint's policy, or remove the Deny that decides:
@@ -107,6 +112,8 @@ def _uses(ctx: ConsumerContext, key: str, endpoint: VpcEndpoint) -> list[Endpoin
         return glue_uses(connections, ctx.region, principal=who, endpoint_id=vpce, vpc_id=vpc)
     if key == "logs":
         return logs_uses(job.arguments, ctx.region, principal=who, endpoint_id=vpce, vpc_id=vpc)
+    if key == "sts":
+        return sts_uses(job.arguments, principal=who, endpoint_id=vpce, vpc_id=vpc)
     return []
 
 

@@ -1,4 +1,4 @@
-"""The requests a job makes through the KMS, Secrets Manager, Glue and Logs endpoints.
+"""The requests a job makes through the KMS, Secrets Manager, Glue, Logs and STS endpoints.
 
 Each builder gives `EndpointUse`s for `endpoint_decisions`; `principal` is the role's ARN
 (its account places ARNs the job's settings name only by name; None: those stay unknown) and
@@ -7,6 +7,7 @@ Each builder gives `EndpointUse`s for `endpoint_decisions`; `principal` is the r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from glue_netcheck.model.glue import GlueConnection
@@ -15,6 +16,9 @@ from glue_netcheck.policy.request import Request
 
 # Where continuous logging writes unless --continuous-log-logGroup says otherwise.
 CONTINUOUS_LOG_GROUP = "/aws-glue/jobs/logs-v2"
+# A role ARN in a job argument: the script assumes it (what makes STS a traced path). IAM
+# allows "," in role names, but arguments list ARNs comma-separated far more often.
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=.@/-]+")
 
 
 def _context(endpoint_id: str | None, vpc_id: str | None) -> dict[str, tuple[str, ...]]:
@@ -122,3 +126,24 @@ def logs_uses(
         )
         for action in ("logs:CreateLogStream", "logs:PutLogEvents")
     ]
+
+
+def sts_uses(
+    arguments: Mapping[str, str],
+    *,
+    principal: str | None = None,
+    endpoint_id: str | None = None,
+    vpc_id: str | None = None,
+) -> list[EndpointUse]:
+    """sts:AssumeRole on each role ARN a job argument names (`--target_role_arn
+    arn:aws:iam::…:role/reporting`): the script assumes it, through the STS endpoint, as the
+    job's role. Each role once, in the arguments' order."""
+    context = _context(endpoint_id, vpc_id)
+    found: list[EndpointUse] = []
+    for name, value in arguments.items():
+        for role in _ROLE_ARN.findall(value):
+            if any(u.location == role for u in found):
+                continue
+            request = Request("sts:AssumeRole", role, principal=principal, context=context)
+            found.append(EndpointUse(f"{name}, assumed by the script", role, request))
+    return found
