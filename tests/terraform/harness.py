@@ -33,6 +33,9 @@ class Case:
     name: str  # a <name>.tfvars file in that folder
     connection: str  # the Glue connection both sides are asked about
     applied: bool = True  # False: plan only (no apply, no `after` snapshot)
+    # A data source the plan reads only at apply decides a path: the plan leaves it undecided,
+    # naming this (address and attribute), where the applied twin decides it.
+    undecided: str = ""
 
     @property
     def folder(self) -> Path:
@@ -56,7 +59,8 @@ def cases() -> list[Case]:
     found = []
     for tfvars in sorted(CONFIGS.glob("*/*.tfvars")):
         meta = json.loads((tfvars.parent / "cases.json").read_text())
-        found.append(Case(tfvars.parent.name, tfvars.stem, meta["connection"], meta.get("apply", True)))
+        undecided = str((meta.get("undecided") or {}).get(tfvars.stem, ""))
+        found.append(Case(tfvars.parent.name, tfvars.stem, meta["connection"], meta.get("apply", True), undecided))
     return found
 
 
@@ -147,7 +151,10 @@ def _free_port() -> int:
 @contextmanager
 def moto_server() -> Iterator[str]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, __file__, "serve", str(port)], stdout=subprocess.DEVNULL)
+    # Quiet: moto prints a traceback for every action it lacks (the collector asks for some).
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "serve", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):

@@ -1,7 +1,8 @@
 """Plan equals apply: for every configuration in fixtures/terraform/, `plan` on its real
 Terraform plan and `connection` on the network `terraform apply` built from it (in moto) give
 the same verdict, the same reachable/via per path, the same blocked_at type, the same
-failure codes and findings.
+failure codes and findings. Where a data source the plan reads only at apply decides a path,
+the plan leaves that path undecided (naming the address and attribute), never a guess.
 
 The committed plans and snapshots make the pairs run everywhere; where Terraform and the
 provider mirror are installed, one fresh plan and apply per configuration checks that the
@@ -20,7 +21,8 @@ import pytest
 from conftest import run_cli
 
 CASES = harness.cases()
-PAIRS = [c for c in CASES if c.applied]
+PAIRS = [c for c in CASES if c.applied and not c.undecided]
+UNDECIDED = [c for c in CASES if c.undecided]
 Outcome = tuple[str, list[str], list[tuple[str, bool, str | None, str | None]], list[str]]
 
 
@@ -48,12 +50,12 @@ def test_every_configuration_has_a_healthy_and_a_broken_case() -> None:
     by_config: dict[str, list[str]] = {}
     for case in PAIRS:
         by_config.setdefault(case.config, []).append(case.name)
-    assert set(by_config) == {"flat", "count-module", "for-each-module"}
+    assert set(by_config) == {"flat", "count-module", "for-each-module", "data-sources"}
     outcomes = {c.id: outcome(applied(c, c.artifact("after"))) for c in PAIRS}
     for config, names in by_config.items():
         healthy = outcomes[f"{config}/healthy"]
         assert healthy[1] == [] and all(r is not False for _, r, _, _ in healthy[2]), (config, healthy)
-        broken = [outcomes[f"{config}/{n}"] for n in names if n != "healthy"]
+        broken = [outcomes[f"{config}/{n}"] for n in names if not n.startswith("healthy")]
         # A broken twin predicts a failure or raises a finding its healthy twin does not.
         assert broken and all(b[1] or set(b[3]) - set(healthy[3]) for b in broken), (config, broken)
 
@@ -74,6 +76,7 @@ def test_committed_cases_break_where_their_names_say() -> None:
         "flat/nat-without-igw-route": ("secretsmanager", False, None, "route-table"),
         "for-each-module/s3-endpoint-other-table": ("s3", False, None, "route-table"),
         "for-each-module/kms-endpoint-sg-blocks-443": ("kms", False, None, "security-group"),
+        "data-sources/s3-list-other-service": ("s3", False, None, "security-group"),
     }
     for case in PAIRS:
         report = planned(case, case.artifact("plan"), case.artifact("before"))
@@ -84,8 +87,48 @@ def test_committed_cases_break_where_their_names_say() -> None:
     assert report["predicted_failures"] == ["security-group-validation-failed"]
 
 
-# One fresh apply per configuration: its healthy case (the broken twins run from the committed files).
-LIVE = [c for c in PAIRS if c.name == "healthy"]
+@pytest.mark.parametrize("case", UNDECIDED, ids=lambda c: c.id)
+def test_a_data_source_read_at_apply_leaves_the_path_it_decides_undecided(case: harness.Case) -> None:
+    result = run_cli("plan", str(case.artifact("plan")), "--snapshot", str(case.artifact("before")), "--format", "json")
+    [plan] = result.json["results"]
+    live = applied(case, case.artifact("after"))
+
+    assert result.code == 3 and plan["verdict"] == "unknown" and plan["predicted_failures"] == []
+    [undecided] = [p for p in plan["paths"] if p["reachable"] is None]
+    last = undecided["hops"][-1]
+    assert last["verdict"] == "unknown" and f"comes from {case.undecided}, known only at apply" in last["detail"]
+    assert undecided["via"] is None and undecided["blocked_at"] is None
+    # Not a guess either way: applied, the same configuration decides the path (here, open),
+    # and every other path of the plan is decided as applied.
+    assert live["verdict"] == "pass"
+    by_service = {p["service"]: p for p in live["paths"]}
+    assert by_service[undecided["service"]]["reachable"] is True
+    decided = [p for p in plan["paths"] if p is not undecided]
+    assert decided and all(p["reachable"] == by_service[p["service"]]["reachable"] for p in decided)
+
+
+def read_at_plan(case: harness.Case) -> set[str]:
+    prior = json.loads(case.artifact("plan").read_text()).get("prior_state") or {}
+    return {r["address"] for r in prior.get("values", {}).get("root_module", {}).get("resources", [])}
+
+
+def test_the_data_sources_read_at_plan_time_decide_like_the_applied_network() -> None:
+    # The twins of the undecided cases: the same data sources, read at plan time.
+    twins = {"healthy": "pass", "healthy-s3-via-nat": "pass", "s3-list-other-service": "fail"}
+    cases = {c.name: c for c in CASES if c.config == "data-sources"}
+    assert set(twins) | {"s3-list-read-at-apply", "nat-read-at-apply"} == set(cases)
+    for name, verdict in twins.items():
+        case = cases[name]
+        assert "data.aws_prefix_list.named[0]" in read_at_plan(case)
+        plan = planned(case, case.artifact("plan"), case.artifact("before"))
+        assert plan["verdict"] == verdict and outcome(plan) == outcome(applied(case, case.artifact("after")))
+    for name in ("s3-list-read-at-apply", "nat-read-at-apply"):
+        assert cases[name].undecided.split(".id")[0] not in read_at_plan(cases[name])
+
+
+# One fresh apply per configuration: its healthy case (the broken twins run from the committed
+# files), and one case whose data source is read only at apply.
+LIVE = [c for c in PAIRS if c.name == "healthy"] + [c for c in UNDECIDED if c.name == "s3-list-read-at-apply"]
 
 
 @pytest.mark.skipif(harness.missing() is not None, reason=f"needs real Terraform: {harness.missing()}")
@@ -98,5 +141,9 @@ def test_a_fresh_plan_and_apply_give_the_committed_answers(tmp_path: Path) -> No
         # The configuration part is deterministic (the values part holds what the provider makes up).
         new, old = (json.loads(p.read_text())["configuration"] for p in (fresh["plan"], case.artifact("plan")))
         assert new == old, f"{case.id}: the committed plan is stale: python fixtures/terraform/generate.py {case.id}"
+        if case.undecided:
+            assert planned(case, fresh["plan"], fresh["before"])["verdict"] == "unknown"
+            assert applied(case, fresh["after"])["verdict"] == "pass"
+            continue
         assert outcome(planned(case, fresh["plan"], fresh["before"])) == outcome(applied(case, fresh["after"]))
         assert outcome(applied(case, fresh["after"])) == outcome(applied(case, case.artifact("after")))

@@ -117,6 +117,7 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
         interface_lookups=frozenset(str(a) for a in ec2.get("NetworkInterfaceLookups") or ()),
         denied=_denied(ec2),
         block_public_access=build_block_public_access(ec2),
+        undecided={str(k): str(v) for k, v in as_mapping(ec2.get("KnownAfterApply", {}), "KnownAfterApply").items()},
     )
     # The engine memoises traces on these values: a list or object where AWS puts a string must
     # fail here, as bad input, not later as a crash.

@@ -251,6 +251,9 @@ class Network:
     denied: frozenset[str] = frozenset()
     # None: not in the data (unknown; it is off unless someone turned it on).
     block_public_access: BlockPublicAccess | None = None
+    # A plan's resources whose path-deciding values are known only at apply (id or stand-in ->
+    # why, naming the Terraform address and attribute): a hop they decide is undecided.
+    undecided: Mapping[str, str] = field(default_factory=dict)
 
     def unreadable(self, kind: str) -> str | None:
         """The denied action if resources of `kind` (a hop type) could not be read."""

@@ -87,6 +87,26 @@ def appliance_endpoint(network: Network, endpoint_id: str) -> bool:
     return endpoint is None or endpoint.type.lower() == "gatewayloadbalancer"
 
 
+def known_at_apply(network: Network, hops: tuple[Hop, ...], source: Source) -> tuple[Hop, ...] | None:
+    """The hops up to the first one a plan's value known only at apply decides (that hop
+    undecided), if it comes before any drop; None otherwise. Undecided where Glue's ENIs are
+    (their VPC or subnet): from the first hop. A group's allow stands: a rule known only at
+    apply can add to what security groups allow, never take it away."""
+    if not network.undecided:
+        return None
+    where = network.undecided.get(source.vpc.id) or network.undecided.get(source.subnet.id)
+    if where:
+        first = hops[0] if hops else Hop("vpc", source.vpc.id, "info", "")
+        return (Hop(first.type, first.id, "unknown", f"{where}; {first.text}", code="DATA_MISSING"),)
+    for i, hop in enumerate(hops):
+        why = next((w for key, w in network.undecided.items() if key == hop.id or key in hop.text), None)
+        if why and not (hop.type == "security-group" and hop.verdict == "allow"):
+            return (*hops[:i], Hop(hop.type, hop.id, "unknown", f"{why}; {hop.text}", code="DATA_MISSING"))
+        if hop.verdict == "deny":
+            return None
+    return None
+
+
 class UnknownRouteTarget(KeyError):
     """A route target kind the route-target table has no entry for: a bug, never a guess."""
 
@@ -118,6 +138,8 @@ class Tracer:
 
     def result(self, destination: Destination, via: Via | None, bypassed: VpcEndpoint | None = None) -> PathResult:
         hops = tuple(self.hops)
+        if (undecided := known_at_apply(self.network, hops, self.source)) is not None:
+            return PathResult(destination.key, destination.dns_name, destination.port, None, None, undecided)
         drop = first_drop(hops)
         blocked = None
         if drop is not None:

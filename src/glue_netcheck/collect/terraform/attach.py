@@ -6,31 +6,58 @@ from __future__ import annotations
 from typing import Any
 
 from glue_netcheck.collect.terraform.resolve import default_id
-from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, permission, protocol, route
+from glue_netcheck.collect.terraform.shapes import (
+    Raw,
+    Translator,
+    Values,
+    everywhere,
+    permission,
+    protocol,
+    route,
+)
+
+# What a rule's peer, ports and protocol come from: read only at apply, its group (or ACL)
+# is undecided.
+_SG_RULE = ("cidr_blocks", "prefix_list_ids", "source_security_group_id", "from_port", "to_port", "protocol", "type")
+_VPC_SG_RULE = ("cidr_ipv4", "prefix_list_id", "referenced_security_group_id", "from_port", "to_port", "ip_protocol")
+_ACL_RULE = ("cidr_block", "from_port", "to_port", "protocol", "rule_action", "rule_number", "egress")
 
 
 def _target(raw: Raw, section: str, v: Values, attribute: str) -> dict[str, Any] | None:
+    """The resource a rule or association adds to; None when it is not in the data, or when
+    a data source names it only at apply (then every one it may be is undecided)."""
+    if everywhere(raw, section, v, (attribute,)):
+        return None
     return raw.ec2[section].get(v(attribute)) if isinstance(v(attribute), str) else None
+
+
+def _vpc_wide(v: Values, item: dict[str, Any], *attributes: str) -> None:
+    """Which subnets or tables an association joins, read only at apply: the VPC's paths."""
+    v.decides(str(item.get("VpcId")), *((a,) for a in attributes))
 
 
 def aws_route(raw: Raw, v: Values) -> None:
     if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None:
-        table["Routes"].append(route(v))
+        table["Routes"].append(route(v, table=table["RouteTableId"]))
 
 
 def route_table_association(raw: Raw, v: Values) -> None:
-    if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None and v("subnet_id"):
-        table["Associations"].append({"SubnetId": v("subnet_id")})
+    if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None:
+        _vpc_wide(v, table, "subnet_id")
+        if v("subnet_id"):
+            table["Associations"].append({"SubnetId": v("subnet_id")})
 
 
 def main_route_table_association(raw: Raw, v: Values) -> None:
     if (table := _target(raw, "RouteTables", v, "route_table_id")) is not None:
+        _vpc_wide(v, table, "vpc_id")
         table["Associations"].append({"Main": True})
 
 
 def security_group_rule(raw: Raw, v: Values) -> None:
     if (group := _target(raw, "SecurityGroups", v, "security_group_id")) is None:
         return
+    v.decides(group["GroupId"], *((a,) for a in _SG_RULE))
     key = "IpPermissions" if v("type") == "ingress" else "IpPermissionsEgress"
     sources = [v("source_security_group_id"), *([v("security_group_id")] if v("self") else [])]
     group[key].append(
@@ -41,6 +68,7 @@ def security_group_rule(raw: Raw, v: Values) -> None:
 def vpc_security_group_rule(raw: Raw, v: Values) -> None:
     if (group := _target(raw, "SecurityGroups", v, "security_group_id")) is None:
         return
+    v.decides(group["GroupId"], *((a,) for a in _VPC_SG_RULE))
     key = "IpPermissions" if "ingress" in v.res.type else "IpPermissionsEgress"
     group[key].append(
         permission(
@@ -57,6 +85,7 @@ def vpc_security_group_rule(raw: Raw, v: Values) -> None:
 def network_acl_rule(raw: Raw, v: Values) -> None:
     if (acl := _target(raw, "NetworkAcls", v, "network_acl_id")) is None:
         return
+    v.decides(acl["NetworkAclId"], *((a,) for a in _ACL_RULE))
     acl["Entries"].append(
         {
             "RuleNumber": int(v("rule_number")),
@@ -71,21 +100,25 @@ def network_acl_rule(raw: Raw, v: Values) -> None:
 
 def network_acl_association(raw: Raw, v: Values) -> None:
     if (acl := _target(raw, "NetworkAcls", v, "network_acl_id")) is not None:
+        _vpc_wide(v, acl, "subnet_id")
         acl["Associations"].append({"SubnetId": v("subnet_id")})
 
 
 def endpoint_route_table(raw: Raw, v: Values) -> None:
     if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        _vpc_wide(v, endpoint, "route_table_id")
         endpoint["RouteTableIds"].append(v("route_table_id"))
 
 
 def endpoint_subnet(raw: Raw, v: Values) -> None:
     if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        v.decides(endpoint["VpcEndpointId"], ("subnet_id",))
         endpoint["SubnetIds"].append(v("subnet_id"))
 
 
 def endpoint_security_group(raw: Raw, v: Values) -> None:
     if (endpoint := _target(raw, "VpcEndpoints", v, "vpc_endpoint_id")) is not None:
+        v.decides(endpoint["VpcEndpointId"], ("security_group_id",))
         if v("replace_default_association"):
             default = default_id("sg-", endpoint["VpcId"])
             endpoint["Groups"] = [g for g in endpoint["Groups"] if g.get("GroupId") != default]
@@ -98,7 +131,9 @@ def dhcp_association(raw: Raw, v: Values) -> None:
 
 
 def cidr_association(raw: Raw, v: Values) -> None:
-    if (vpc := _target(raw, "Vpcs", v, "vpc_id")) is not None and v("cidr_block"):
+    if (vpc := _target(raw, "Vpcs", v, "vpc_id")) is None or v.decides(vpc["VpcId"], ("cidr_block",)):
+        return
+    if v("cidr_block"):
         vpc["CidrBlockAssociationSet"].append({"CidrBlock": v("cidr_block"), "CidrBlockState": {"State": "associated"}})
 
 

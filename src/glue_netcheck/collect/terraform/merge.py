@@ -23,6 +23,7 @@ PHASES: tuple[dict[str, Translator], ...] = (
 def translate(plan: Plan, region: str, base: Mapping[str, Any] | None = None) -> Raw:
     """The raw region: the base's resources (minus the deleted ones) with the plan's applied."""
     plan.region = region
+    plan.undecided.clear()
     raw = Raw(region)
     base_ec2 = (base or {}).get("ec2") or {}
     for section, key in EC2_SECTIONS.items():
@@ -36,7 +37,19 @@ def translate(plan: Plan, region: str, base: Mapping[str, Any] | None = None) ->
     subnet_vpc = {s["SubnetId"]: s.get("VpcId") for s in raw.ec2["Subnets"].values()}
     for nat in raw.ec2["NatGateways"].values():
         nat.setdefault("VpcId", subnet_vpc.get(nat["SubnetId"], ""))
+    _undecided_within(raw, plan.undecided)
     return raw
+
+
+def _undecided_within(raw: Raw, undecided: dict[str, str]) -> None:
+    """What sits in an undecided subnet (a NAT gateway, an endpoint's ENI) is undecided too."""
+    for nat in raw.ec2["NatGateways"].values():
+        if (why := undecided.get(nat["SubnetId"])) is not None:
+            undecided.setdefault(nat["NatGatewayId"], why)
+    for endpoint in raw.ec2["VpcEndpoints"].values():
+        why = next((undecided[s] for s in endpoint["SubnetIds"] if s in undecided), None)
+        if why is not None:
+            undecided.setdefault(endpoint["VpcEndpointId"], why)
 
 
 def apply(base: Mapping[str, Any], plan: Plan, region: str) -> tuple[dict[str, Any], list[str]]:
@@ -122,6 +135,8 @@ def merge(base: Mapping[str, Any], plan: Plan, region: str) -> dict[str, Any]:
     ec2: dict[str, Any] = {k: list(v) for k, v in base_ec2.items() if isinstance(v, list)}
     ec2.update(raw.sections())
     ec2["VpcAttributes"] = {**dict(base_ec2.get("VpcAttributes") or {}), **raw.attributes}
+    ec2["KnownAfterApply"] = dict(plan.undecided)
+    ec2["PrefixLists"] = [*ec2.get("PrefixLists", []), *_read_prefix_lists(plan, ec2.get("PrefixLists", []))]
     _implicit(ec2, plan)
     glue_sections = dict(base.get("glue") or {})
     for section, items in raw.glue.items():
@@ -140,6 +155,25 @@ def merge(base: Mapping[str, Any], plan: Plan, region: str) -> dict[str, Any]:
         s3 = dict(base.get("s3") or {})
         merged["s3"] = {**s3, "Buckets": {**(s3.get("Buckets") or {}), **raw.buckets}}
     return merged
+
+
+def _read_prefix_lists(plan: Plan, known: list[Any]) -> list[dict[str, Any]]:
+    """The managed prefix lists the plan's data sources read at plan time (AWS's S3 list by
+    its name, for example) and the base does not hold: what a rule or route naming them allows."""
+    have = {p.get("PrefixListId") for p in known if isinstance(p, Mapping)}
+    found: dict[str, dict[str, Any]] = {}
+    for data in plan.data:
+        values = data.values
+        if data.type == "aws_prefix_list":
+            cidrs = values.get("cidr_blocks")
+        elif data.type == "aws_ec2_managed_prefix_list":
+            cidrs = [e.get("cidr") for e in values.get("entries") or [] if isinstance(e, Mapping)]
+        else:
+            continue
+        pl_id = values.get("id")
+        if isinstance(pl_id, str) and pl_id not in have and isinstance(cidrs, list) and not data.unknown:
+            found[pl_id] = {"PrefixListId": pl_id, "PrefixListName": values.get("name", ""), "Cidrs": cidrs}
+    return list(found.values())
 
 
 def affected_connections(plan: Plan, base: Mapping[str, Any], merged: Mapping[str, Any]) -> list[str]:

@@ -16,8 +16,13 @@ def vpc_of_default(resource_id: str) -> str | None:
     return rest.removesuffix(".default") if rest.endswith(".default") and kind else None
 
 
+# A CIDR a data source gives only at apply: the resource is undecided (see Values.required),
+# and this matches no address Glue uses.
+_NO_CIDR = "0.0.0.0/32"
+
+
 def vpc(raw: Raw, v: Values) -> None:
-    cidr = v.required("cidr_block")
+    cidr = v.required("cidr_block", placeholder=_NO_CIDR)
     raw.add(
         "Vpcs",
         {
@@ -34,7 +39,7 @@ def vpc(raw: Raw, v: Values) -> None:
 
 
 def subnet(raw: Raw, v: Values) -> None:
-    cidr = v.required("cidr_block")
+    cidr = v.required("cidr_block", placeholder=_NO_CIDR)
     free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5
     # AWS picks the zone of a subnet that names none: never assume one.
     zone = v.or_later("availability_zone")
@@ -56,7 +61,7 @@ def route_table(raw: Raw, v: Values) -> None:
         "RouteTableId": v.res.id,
         "VpcId": vpc_id,
         "Associations": [],
-        "Routes": [route(v, "route", i) for i, _ in enumerate(blocks(v("route")))],
+        "Routes": [route(v, "route", i, table=v.res.id) for i, _ in enumerate(blocks(v("route")))],
     }
     if v.res.type == "aws_default_route_table":
         table["Associations"].append({"Main": True})
@@ -69,6 +74,9 @@ def security_group(raw: Raw, v: Values) -> None:
     name = v("name") or ("default" if default else v.res.name)
     group = {"GroupId": group_id, "GroupName": name, "VpcId": v.required("vpc_id")}
     for key, block in (("IpPermissions", "ingress"), ("IpPermissionsEgress", "egress")):
+        for i, _ in enumerate(blocks(v(block))):
+            fields = ("cidr_blocks", "security_groups", "prefix_list_ids", "from_port", "to_port", "protocol")
+            v.decides(group_id, *((block, i, f) for f in fields))
         group[key] = [
             permission(
                 b.get("protocol"),
@@ -92,6 +100,11 @@ def network_acl(raw: Raw, v: Values) -> None:
         return "-1" if text in ("-1", "all") else _ACL_PROTOCOLS.get(text, text)
 
     vpc_id = v("vpc_id") or vpc_of_default(v.id) or v.required("vpc_id")
+    v.decides(vpc_id, ("subnet_ids",))  # which subnets it filters: any of the VPC's
+    for block in ("ingress", "egress"):
+        for i, _ in enumerate(blocks(v(block))):
+            fields = ("cidr_block", "from_port", "to_port", "protocol", "action", "rule_no")
+            v.decides(v.res.id, *((block, i, f) for f in fields))
     raw.add(
         "NetworkAcls",
         {
@@ -117,6 +130,11 @@ def network_acl(raw: Raw, v: Values) -> None:
 
 def vpc_endpoint(raw: Raw, v: Values) -> None:
     kind = v("vpc_endpoint_type") or "Gateway"
+    vpc_id = v.required("vpc_id")
+    # Which service it serves, where its routes go and whether DNS leads to it decide every
+    # path of the VPC; its subnets and groups, the paths through it.
+    v.decides(vpc_id, ("service_name",), ("vpc_endpoint_type",), ("route_table_ids",), ("private_dns_enabled",))
+    v.decides(v.res.id, ("subnet_ids",), ("security_group_ids",))
     groups = v.list("security_group_ids")
     if (
         kind.lower() == "interface"
@@ -142,6 +160,7 @@ def vpc_endpoint(raw: Raw, v: Values) -> None:
 
 
 def nat_gateway(raw: Raw, v: Values) -> None:
+    v.decides(v.res.id, ("connectivity_type",))
     raw.add(
         "NatGateways",
         {
@@ -170,6 +189,7 @@ def dhcp_options(raw: Raw, v: Values) -> None:
 
 def internet_gateway(raw: Raw, v: Values) -> None:
     vpc_id = v("vpc_id")
+    v.decides(v.res.id, ("vpc_id",))
     attachments = [{"VpcId": vpc_id, "State": "available"}] if vpc_id else []
     raw.add("InternetGateways", {"InternetGatewayId": v.res.id, "Attachments": attachments})
 

@@ -70,6 +70,9 @@ class Plan:
     region: str = ""
     relevant: list[dict[str, Any]] = field(default_factory=list)  # relevant_attributes
     account: str = ""  # from data.aws_caller_identity, for the ARNs AWS will assign
+    # Ids (or stand-ins) whose path-deciding values come from data sources read only at apply
+    # -> why, naming the address and attribute (filled by the translators, see shapes.Values).
+    undecided: dict[str, str] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     _index: dict[tuple[str, str, str, str], list[Resource]] = field(default_factory=dict, repr=False)
     _config: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict, repr=False)

@@ -20,6 +20,7 @@ class Unknown:
     """A value known only after apply that the plan does not determine."""
 
     what: str  # "aws_subnet.glue.availability_zone"
+    at_apply: bool = False  # an attribute of a data source Terraform reads only at apply
 
 
 # The id prefix an attribute takes: with one expression for several fields (an inline block),
@@ -72,6 +73,9 @@ def _resolve(plan: Plan, res: Resource, path: tuple[Any, ...]) -> Any:
         return value
     config = plan.config_resource(res).get("expressions", {})
     expression, rest = _expression(config, path)
+    if expression is None and res.mode == "data":
+        # What a data source read at apply will find: not in the plan, and never guessed.
+        return Unknown(_name(res, path), at_apply=True)
     if expression is None:
         computed = _computed(plan, res, path)
         if isinstance(computed, Unknown) and len(path) > 1 and path[0] not in config:
@@ -308,12 +312,19 @@ def _flatten(values: list[Any]) -> list[Any]:
         if isinstance(value, list | tuple):
             flat.extend(_flatten(list(value)))
         elif isinstance(value, Resource):
-            flat.append(value.id)
+            flat.append(_id_of(value))
         elif isinstance(value, Mapping) and all(isinstance(v, Resource) for v in value.values()):
-            flat.extend(v.id for v in value.values())
+            flat.extend(_id_of(v) for v in value.values())
         elif value is not None:
             flat.append(value)
     return flat
+
+
+def _id_of(res: Resource) -> Any:
+    """A resource named whole stands for its id; a data source's, read at apply, is unknown."""
+    if res.mode == "data" and (_unknown(res.unknown, ("id",)) or not res.values.get("id")):
+        return Unknown(f"{res.address}.id", at_apply=True)
+    return res.id
 
 
 def _pick(plan: Plan, res: Resource, path: tuple[Any, ...], rest: tuple[Any, ...], candidates: list[Any]) -> Any:
@@ -333,6 +344,9 @@ def _pick(plan: Plan, res: Resource, path: tuple[Any, ...], rest: tuple[Any, ...
         # the n-th referenced value of its kind, in the order written.
         slot = sum(1 for j in range(rest[0]) if _unknown(res.unknown, (*path[: -len(rest)], j, *rest[1:])))
         return values[slot] if slot < len(values) else (values[-1] if values else Unknown(_name(res, path)))
+    deferred = next((v for v in values if isinstance(v, Unknown) and v.at_apply), None)
+    if deferred is not None:
+        return deferred  # one candidate is read at apply: which one applies is undecided
     return values[0] if values else Unknown(_name(res, path))
 
 

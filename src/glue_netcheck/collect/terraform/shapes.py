@@ -59,13 +59,36 @@ class Values:
     def list(self, *path: Any) -> list[Any]:
         return resolve.resolve_list(self.plan, self.res, *path)
 
-    def required(self, *path: Any) -> str:
+    def deferred(self, *path: Any) -> resolve.Unknown | None:
+        """The data source attribute read only at apply that the value (or an item of it) is."""
+        value = resolve.resolve(self.plan, self.res, *path)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, resolve.Unknown) and item.at_apply:
+                return item
+        return None
+
+    def why(self, path: tuple[Any, ...], unknown: resolve.Unknown) -> str:
+        return f"{self.res.address}.{attribute_name(path)} comes from {unknown.what}, known only at apply"
+
+    def decides(self, key: str, *paths: tuple[Any, ...]) -> bool:
+        """Record `key` (a resource id) as undecided when a value at one of `paths` comes from
+        a data source read only at apply: what it decides is not guessed."""
+        for path in paths:
+            if (unknown := self.deferred(*path)) is not None:
+                self.plan.undecided.setdefault(key, self.why(path, unknown))
+                return True
+        return False
+
+    def required(self, *path: Any, placeholder: str = "") -> str:
         """A value AWS needs to place the resource (a VPC id, a CIDR): an error naming the
-        address and the attribute when the plan does not determine it."""
+        address and the attribute when the plan does not determine it. One a data source
+        reads only at apply makes the resource undecided (a stand-in, or `placeholder`)."""
         value = resolve.resolve(self.plan, self.res, *path)
         if isinstance(value, str) and value:
             return value
-        attribute = ".".join(str(p) for p in path)
+        attribute = attribute_name(path)
+        if self.decides(self.res.id, path):
+            return placeholder or f"(known after apply: {self.res.address}.{attribute})"
         expression = self.plan.config_resource(self.res).get("expressions", {}).get(str(path[0]), {})
         refs = expression.get("references", []) if isinstance(expression, Mapping) else []
         if not isinstance(value, resolve.Unknown):
@@ -89,6 +112,21 @@ class Values:
 
 
 Translator = Callable[[Raw, Values], None]
+
+
+def attribute_name(path: tuple[Any, ...]) -> str:
+    """`route[0].nat_gateway_id`, as Terraform names an attribute inside a block."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def everywhere(raw: Raw, section: str, v: Values, *paths: tuple[Any, ...]) -> bool:
+    """Which resource a value known only at apply names is undecided: every one of the
+    section may be it."""
+    found = next(((p, u) for p in paths if (u := v.deferred(*p)) is not None), None)
+    if found is not None:
+        for key in raw.ec2[section]:
+            v.plan.undecided.setdefault(key, v.why(*found))
+    return found is not None
 
 
 def blocks(value: Any) -> list[Mapping[str, Any]]:
@@ -123,16 +161,24 @@ ROUTE_TARGETS = {
 }
 
 
-def route(v: Values, *path: Any) -> dict[str, Any]:
+def route(v: Values, *path: Any, table: str) -> dict[str, Any]:
+    """One route of `table`. A destination read only at apply leaves the table undecided (the
+    route may match any path); a target, the route (a stand-in target id, undecided)."""
     result: dict[str, Any] = {"State": "active", "Origin": "CreateRoute"}
     for key in ("cidr_block", "destination_cidr_block"):
         if value := v(*path, key):
             result["DestinationCidrBlock"] = value
     if value := v(*path, "destination_prefix_list_id"):
         result["DestinationPrefixListId"] = value
+    keys = ("cidr_block", "destination_cidr_block", "destination_prefix_list_id")
+    v.decides(table, *((*path, k) for k in keys))
     for key, aws_key in ROUTE_TARGETS.items():
         if value := v(*path, key):
             result[aws_key] = value
+        elif (unknown := v.deferred(*path, key)) is not None:
+            standin = f"{resolve.FIELD_KINDS[key][0]}{unknown.what}"
+            v.plan.undecided.setdefault(standin, v.why((*path, key), unknown))
+            result[aws_key] = standin
     if str(result.get("GatewayId", "")).startswith("nat-"):
         result["NatGatewayId"] = result.pop("GatewayId")  # EC2 stores a NAT named as gateway_id so
     return result
