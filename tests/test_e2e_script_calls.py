@@ -163,3 +163,24 @@ def test_a_script_that_cannot_be_read_is_unknown_not_a_pass_of_its_calls(aws: Aw
     assert region["s3"]["Scripts"] == {LOCATION: {"Error": {"Code": "Unreadable"}}}
     report = run(aws, "job", JOB, "--snapshot", str(snapshot))
     assert own(report, "script-services-reachable") == [] and own(report, "sts-global-endpoint") == []
+
+
+def test_a_script_the_reader_may_not_get_is_unknown_and_said_so(aws: Aws) -> None:
+    # moto enforces a real IAM policy denying s3:GetObject to the identity running the tool.
+    from moto.core.authorization import enable_iam_authentication
+
+    from test_permissions import restricted
+
+    from conftest import run_cli
+
+    SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    upload(aws, DYNAMODB_SCRIPT)
+    env = restricted(aws, "s3:GetObject")
+
+    with enable_iam_authentication():
+        result = run_cli("job", JOB, "--format", "json", env=env)
+
+    findings = [f for f in result.json["findings"] if f["check"] == "script-services-reachable"]
+    assert [(f["severity"], f["resource"]) for f in findings] == [("info", LOCATION)]
+    assert "could not be read (AccessDenied)" in findings[0]["message"]
+    assert "calls dynamodb" not in json.dumps(result.json)

@@ -25,7 +25,10 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     from the subnet Glue uses (the first connection's), like the services Glue itself needs:
     an interface endpoint `com.amazonaws.<region>.<service>` with private DNS, a gateway
     endpoint, or a NAT gateway. Services the connection's own paths already trace (S3, KMS,
-    STS, Glue, Logs, Secrets Manager when used) are reported by their own checks.
+    STS, Glue, Logs, Secrets Manager when used) are reported by their own checks. The live
+    collector reads the script of every job with a connection (`job`, `scan`, `snapshot`); a
+    script it may not read (AccessDenied) leaves its calls unknown, which is said (info), never
+    taken for "calls nothing".
 
     How Glue fails
     The script's call hangs and fails with botocore's `ConnectTimeoutError: Connect timeout on
@@ -46,6 +49,16 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     first = ctx.connections[0] if ctx.connections else None
     source = first.source if first is not None else None
     if job.kind != "job" or calls is None or first is None or source is None or not first.network_valid:
+        return
+    if calls.error == "AccessDenied":
+        # Unknown, not "calls nothing". A missing object is another failure (the run's own).
+        yield Issue(
+            job.script or job.name,
+            f"job {job.name}'s script {job.script} could not be read (AccessDenied): the AWS services it calls, "
+            "and whether it pins the global STS endpoint, are not checked",
+            "grant s3:GetObject on the script to the identity running glue-netcheck (glue-netcheck iam-policy)",
+            severity="info",
+        )
         return
     for name in calls.services:
         if name in first.paths or name in _SKIP:

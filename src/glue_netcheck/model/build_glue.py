@@ -66,12 +66,18 @@ def build_job(raw: Mapping[str, Any]) -> Consumer:
 
 
 def build_script_calls(scripts: Mapping[str, Any]) -> dict[str, ScriptCalls]:
-    """Only the scripts whose calls the collector parsed ("Services" present)."""
-    return {
-        str(location): ScriptCalls(tuple(str(s) for s in entry["Services"]), bool(entry.get("GlobalSts")))
-        for location, entry in scripts.items()
-        if isinstance(entry, Mapping) and isinstance(entry.get("Services"), list)
-    }
+    """The scripts whose calls the collector parsed ("Services" present), and those it could
+    not read ("Error": their calls unknown, never none)."""
+    found: dict[str, ScriptCalls] = {}
+    for location, entry in scripts.items():
+        if not isinstance(entry, Mapping):
+            continue
+        error = entry.get("Error")
+        if isinstance(error, Mapping) and isinstance(error.get("Code"), str):
+            found[str(location)] = ScriptCalls(error=str(error["Code"]))
+        elif isinstance(entry.get("Services"), list):
+            found[str(location)] = ScriptCalls(tuple(str(s) for s in entry["Services"]), bool(entry.get("GlobalSts")))
+    return found
 
 
 def _job_workers(raw: Mapping[str, Any]) -> int:

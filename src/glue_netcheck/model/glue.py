@@ -144,6 +144,7 @@ class ScriptCalls:
 
     services: tuple[str, ...] = ()  # boto3 client/resource service names, Glue's DynamoDB sinks
     global_sts: bool = False  # pinned to the global sts.amazonaws.com
+    error: str | None = None  # the script could not be read (AccessDenied…): its calls are unknown
 
 
 @dataclass(frozen=True)
