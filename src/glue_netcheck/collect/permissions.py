@@ -52,8 +52,9 @@ _RDS = (
     "ec2:DescribeNetworkInterfaces",
     "ec2:DescribeVpcPeeringConnections",  # only for a target in another VPC
 )
-# Only for a job with encrypted bookmarks enabled; only for roles with inline/attached policies;
-# only when a connection names a data source of that kind.
+# Only for jobs with a connection or encrypted bookmarks (their scripts); only for roles with
+# inline/attached policies or a permissions boundary; only when a connection names a data
+# source of that kind.
 CONDITIONAL = (
     "ec2:DescribeVpcBlockPublicAccessExclusions",
     "glue:GetSecurityConfigurations",  # `connection`: only when a job or crawler using it names one
