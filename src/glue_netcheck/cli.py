@@ -22,7 +22,7 @@ from typer._click import exceptions as click_errors  # typer 0.29 vendors click:
 from glue_netcheck import __version__
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.consumer import analyse_consumer
-from glue_netcheck.analyse.results import BatchReport, Report, worst
+from glue_netcheck.analyse.results import BatchReport, Report, Verdict, noting, worst
 from glue_netcheck.checks import pages
 from glue_netcheck.collect import files, inputs, permissions
 from glue_netcheck.errors import EXIT_ERROR, EXIT_FOR_VERDICT, EXIT_INTERRUPTED, EXIT_OK, AnalysisError
@@ -30,7 +30,7 @@ from glue_netcheck.fixes import fix_plan, prove
 from glue_netcheck.fixes.render import RENDERERS as FIX_RENDERERS
 from glue_netcheck.fixes.render import FixFormat
 from glue_netcheck.model.glue import ConsumerKind
-from glue_netcheck.report import Format, RenderOptions, render
+from glue_netcheck.report import Format, RenderOptions, render, render_batch
 
 app = typer.Typer(
     help="Will this AWS Glue connection reach KMS, S3 and its data source from inside its VPC?",
@@ -219,11 +219,11 @@ def scan(
 ) -> int:
     """Analyse every connection in the regions and accounts (or in a snapshot); exit with the worst."""
     fleet = _fleet(regions, profiles, all_regions, role_arn, accounts, organization)
-    selected = inputs.for_scan(snapshot, fleet)
-    reports = tuple(prove(inv, analyse_connection(inv, n)) for inv in selected for n in sorted(inv.connections))
-    batch = BatchReport("scan", reports, source=str(snapshot) if snapshot else None)
-    deliver(batch, fmt, output, _options(color))
-    return EXIT_FOR_VERDICT[worst((r.verdict for r in reports), fail_on is FailOn.warn)]
+    selected, verdicts = inputs.for_scan(snapshot, fleet), list[Verdict]()  # streamed: one report at a time
+    reports = (prove(inv, analyse_connection(inv, n)) for inv in selected for n in sorted(inv.connections))
+    batch = BatchReport("scan", (), source=str(snapshot) if snapshot else None)
+    files.write_output(output, render_batch(batch, noting(reports, verdicts), fmt.value, _options(color)))
+    return EXIT_FOR_VERDICT[worst(verdicts, fail_on is FailOn.warn)]
 
 
 @app.command("snapshot")

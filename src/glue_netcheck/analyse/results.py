@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -53,3 +53,11 @@ def worst(verdicts: Iterable[Verdict], warn_fails: bool = False) -> Verdict:
     """fail over unknown over warn over pass; with `warn_fails` (--fail-on warn) a warning fails."""
     seen = {"fail" if warn_fails and v == "warn" else v for v in verdicts}
     return next((v for v in ("fail", "unknown", "warn") if v in seen), "pass")
+
+
+def noting(reports: Iterable[ConnectionReport], verdicts: list[Verdict]) -> Iterator[ConnectionReport]:
+    """The reports as they come, each one's verdict appended to `verdicts`: a streamed batch's
+    exit code is known once the last report has gone to the output."""
+    for report in reports:
+        verdicts.append(report.verdict)
+        yield report

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from glue_netcheck.errors import AnalysisError
 
@@ -31,12 +33,24 @@ def read_json(path: Path, where: str, error: type[AnalysisError]) -> Any:
         raise error(f"{where}: nested too deeply") from None
 
 
+Chunks = str | bytes | Iterable[str | bytes]
+
+
+def _pieces(data: Chunks) -> Iterator[bytes]:
+    if isinstance(data, str | bytes):
+        data = (data,)
+    for piece in data:
+        yield piece.encode("utf-8") if isinstance(piece, str) else piece
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never a partial file."""
     write_atomic_bytes(path, text.encode("utf-8"))
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
+def write_atomic_bytes(path: Path, data: Chunks) -> None:
+    """`data` may be an iterable of pieces (a streamed report): they are written as they come,
+    and the file appears, whole, only once the last one is written."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     umask = os.umask(0)
@@ -44,31 +58,46 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     try:
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in _pieces(data):
+                handle.write(piece)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _spooled(data: Chunks, out: BinaryIO) -> None:
+    """Pieces to a stream that cannot be replaced atomically (stdout, a device, a FIFO): spooled
+    first (to disk past 64 MiB, so memory stays flat), copied only once all were made, so a
+    run that fails half-way writes nothing there."""
+    if isinstance(data, str | bytes):
+        out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return
+    with tempfile.SpooledTemporaryFile(max_size=64 * 2**20) as spool:
+        for piece in _pieces(data):
+            spool.write(piece)
+        spool.seek(0)
+        shutil.copyfileobj(spool, out, 2**20)
+
+
 class OutputError(AnalysisError):
     pass
 
 
-def write_output(path: Path | None, data: str | bytes) -> None:
+def write_output(path: Path | None, data: Chunks) -> None:
     """A report to stdout (`None` or `-`), to a device or FIFO as it is (never replaced: as root
-    a rename over /dev/null would turn it into a regular file), or atomically to a file."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    a rename over /dev/null would turn it into a regular file), or atomically to a file.
+    `data`: text, bytes, or an iterable of pieces (a streamed report)."""
     try:
         if path is None or str(path) == "-":
-            sys.stdout.buffer.write(raw)
+            _spooled(data, sys.stdout.buffer)
             sys.stdout.flush()
         elif path.exists() and not stat.S_ISREG(path.stat().st_mode):
             if path.is_dir():
                 raise OutputError(f"cannot write {path}: it is a directory")
             with path.open("wb") as handle:
-                handle.write(raw)
+                _spooled(data, handle)
         else:
-            write_atomic_bytes(path, raw)
+            write_atomic_bytes(path, data)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -11,10 +11,10 @@ the hop passes with the code EPHEMERAL_PORTS_DENIED (a warning), not a definite 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import ALL_PROTOCOLS, TCP, NetworkAcl
+from glue_netcheck.net.memo import Memo, seq_key
 from glue_netcheck.net.space import Box, overlaps, subtract
 from glue_netcheck.net.trace import Hop, Needed
 
@@ -42,13 +42,29 @@ def evaluate(
 ) -> Hop:
     """`ephemeral`: `ports` is a client's ephemeral range (return traffic), one port per
     connection, so a deny of a few of them is intermittent (see the module docstring)."""
-    hop = _evaluate(acl, egress, tuple(peers), ports, protocol, purpose)
+    # Memoised per ACL (by identity, see net/memo.py): shared by every connection in its subnets.
+    key = (id(acl), egress, seq_key(peers), ports, protocol, purpose, ephemeral)
+    return _MEMO.get(key, (acl, peers), lambda: _decide(acl, egress, tuple(peers), ports, protocol, purpose, ephemeral))
+
+
+_MEMO = Memo()
+
+
+def _decide(
+    acl: NetworkAcl,
+    egress: bool,
+    peers: tuple[IPv4Network, ...],
+    ports: tuple[int, int],
+    protocol: str,
+    purpose: str,
+    ephemeral: bool,
+) -> Hop:
+    hop = _evaluate(acl, egress, peers, ports, protocol, purpose)
     if ephemeral and hop.verdict == "deny":
-        return _few_ports(acl, egress, tuple(peers), ports, protocol, purpose) or hop
+        return _few_ports(acl, egress, peers, ports, protocol, purpose) or hop
     return hop
 
 
-@lru_cache(maxsize=65_536)
 def _few_ports(
     acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str, purpose: str
 ) -> Hop | None:
@@ -89,7 +105,6 @@ def denied_ports(
     return merged
 
 
-@lru_cache(maxsize=65_536)  # ACLs are immutable and shared by every connection in their subnets
 def _evaluate(
     acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str, purpose: str
 ) -> Hop:

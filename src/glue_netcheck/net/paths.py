@@ -9,11 +9,10 @@ The pieces: `tracer.py` (shared hops), `endpoints.py`, `public.py`, `route_targe
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from glue_netcheck.model.network import Network
 from glue_netcheck.net import dns
 from glue_netcheck.net.endpoints import via_interface_endpoint
+from glue_netcheck.net.memo import Memo, ids
 from glue_netcheck.net.public import via_public_address
 from glue_netcheck.net.route_targets import tracer as new_tracer
 from glue_netcheck.net.services import Service
@@ -21,10 +20,21 @@ from glue_netcheck.net.trace import Hop, PathResult, Via
 from glue_netcheck.net.tracer import Source
 
 
-@lru_cache(maxsize=65_536)
 def service_path(network: Network, source: Source, service: Service) -> PathResult:
-    """The trace for one service. Memoised: on a scan, thousands of connections share a few
-    hundred (subnet, groups) pairs; every argument is immutable, the network hashed by identity."""
+    """The trace for one service. Memoised on the identity of the network and of the source's
+    VPC, subnet and groups (see net/memo.py): hashing a Source walks every rule of its groups."""
+    key = (id(network), source_key(source), service)
+    return _MEMO.get(key, (network, source), lambda: _service_path(network, source, service))
+
+
+_MEMO = Memo()
+
+
+def source_key(source: Source) -> tuple[int, ...]:
+    return (id(source.vpc), id(source.subnet), *ids(source.groups))
+
+
+def _service_path(network: Network, source: Source, service: Service) -> PathResult:
     if action := network.unreadable("vpc-endpoint"):
         # Whether an interface endpoint takes the traffic decides the whole path.
         text = f"{action} was denied: cannot tell whether an endpoint serves {service.dns_name}"

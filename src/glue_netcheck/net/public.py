@@ -6,12 +6,12 @@ nothing can be decided. The handlers here are the `follow` entries of `ROUTE_TAR
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Mapping
 from ipaddress import IPv4Network
 
-from glue_netcheck.model.network import Network, Route, RouteTable, Subnet, VpcEndpoint
+from glue_netcheck.model.network import Network, PrefixList, Route, RouteTable, Subnet, VpcEndpoint
 from glue_netcheck.net import nacl, routing
+from glue_netcheck.net.memo import Memo
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import Destination
 from glue_netcheck.net.space import PUBLIC_INTERNET, boxes, subtract_all
@@ -69,12 +69,20 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
     return via
 
 
-@lru_cache(maxsize=256)
 def other_service_space(network: Network) -> tuple[IPv4Network, ...]:
     """Where a public address that is not a listed AWS service can be: AWS's service ranges
     are disjoint, so S3's managed prefix list (and any other `com.amazonaws.` list) never holds
-    a KMS, STS or Glue address, nor a data source's."""
-    managed = [c for pl in network.prefix_lists.values() if pl.name.startswith("com.amazonaws.") for c in pl.cidrs]
+    a KMS, STS or Glue address, nor a data source's. Memoised on the prefix lists (by identity:
+    `prove`'s changed copies of the network share them)."""
+    lists = network.prefix_lists
+    return _SPACE.get(id(lists), lists, lambda: _other_service_space(lists))
+
+
+_SPACE = Memo(256)
+
+
+def _other_service_space(prefix_lists: Mapping[str, PrefixList]) -> tuple[IPv4Network, ...]:
+    managed = [c for pl in prefix_lists.values() if pl.name.startswith("com.amazonaws.") for c in pl.cidrs]
     return PUBLIC_INTERNET if not managed else tuple(b.network for b in subtract_all(boxes(PUBLIC_INTERNET), managed))
 
 

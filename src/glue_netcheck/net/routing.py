@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from ipaddress import IPv4Network
+from typing import TypeVar
 
 from glue_netcheck.model.network import PrefixList, Route, RouteTable
+from glue_netcheck.net.memo import Memo, seq_key
 from glue_netcheck.net.space import contains
 
 
@@ -27,6 +29,25 @@ def _specificity(
     return max(lengths) if lengths else None
 
 
+T = TypeVar("T")
+
+# Route decisions memoised per (route table, prefix lists, destinations): on a scan thousands
+# of traces ask the same few hundred tables the same questions (see net/memo.py).
+_MEMO = Memo()
+
+
+def _memoised(
+    kind: str,
+    table: RouteTable,
+    destinations: Sequence[IPv4Network],
+    prefix_lists: Mapping[str, PrefixList],
+    destination_prefix_list: str | None,
+    compute: Callable[[], T],
+) -> T:
+    key = (kind, id(table), id(prefix_lists), seq_key(destinations), destination_prefix_list)
+    return _MEMO.get(key, (table, prefix_lists, destinations), compute)
+
+
 def select_route(
     table: RouteTable,
     destinations: Sequence[IPv4Network],
@@ -36,6 +57,22 @@ def select_route(
     """The route AWS uses for traffic to every address in `destinations` (the most specific
     route matching all of them). On equal length a CIDR route beats a prefix-list route, as in
     AWS."""
+    return _memoised(
+        "select",
+        table,
+        destinations,
+        prefix_lists,
+        destination_prefix_list,
+        lambda: _select_route(table, destinations, prefix_lists, destination_prefix_list),
+    )
+
+
+def _select_route(
+    table: RouteTable,
+    destinations: Sequence[IPv4Network],
+    prefix_lists: Mapping[str, PrefixList],
+    destination_prefix_list: str | None,
+) -> Route | None:
     best: tuple[int, int, Route] | None = None
     for route in table.routes:
         length = _matching_length(route, destinations, prefix_lists, destination_prefix_list)
@@ -75,13 +112,30 @@ def routes_by_part(
     `0.0.0.0/1` + `128.0.0.0/1` together beat `0.0.0.0/0` although neither covers the whole
     internet; a range is split only where a more specific route starts inside it.
     """
+    parts = _memoised(
+        "parts",
+        table,
+        destinations,
+        prefix_lists,
+        destination_prefix_list,
+        lambda: _routes_by_part(table, destinations, prefix_lists, destination_prefix_list),
+    )
+    return list(parts)
+
+
+def _routes_by_part(
+    table: RouteTable,
+    destinations: Sequence[IPv4Network],
+    prefix_lists: Mapping[str, PrefixList],
+    destination_prefix_list: str | None,
+) -> tuple[tuple[Route | None, tuple[IPv4Network, ...]], ...]:
     inner = [n for r in table.routes for n in _route_networks(r, prefix_lists, destination_prefix_list)]
     parts: dict[Route | None, list[IPv4Network]] = {}
     for destination in destinations:
         for piece in _pieces(destination, inner):
-            parts.setdefault(select_route(table, (piece,), prefix_lists, destination_prefix_list), []).append(piece)
+            parts.setdefault(_select_route(table, (piece,), prefix_lists, destination_prefix_list), []).append(piece)
     # In address order, so a report reads the same every run.
-    return sorted(((route, tuple(nets)) for route, nets in parts.items()), key=lambda p: min(p[1]))
+    return tuple(sorted(((route, tuple(nets)) for route, nets in parts.items()), key=lambda p: min(p[1])))
 
 
 def _route_networks(

@@ -18,6 +18,7 @@ from glue_netcheck.model.network import (
     SecurityGroup,
     SgRule,
 )
+from glue_netcheck.net.memo import Memo, ids, seq_key
 from glue_netcheck.net.space import covered, partly_covered
 from glue_netcheck.net.trace import Hop, Needed
 
@@ -60,7 +61,25 @@ def evaluate(
     prefix_lists: Mapping[str, PrefixList],
     protocol: str = TCP,
 ) -> Hop:
-    """One hop: do the groups (together) admit tcp `port` to/from every address of `peer`?"""
+    """One hop: do the groups (together) admit tcp `port` to/from every address of `peer`?
+    Memoised per group set and peer (by identity, see net/memo.py)."""
+    peer_key = (seq_key(peer.networks), peer.group_ids, peer.prefix_list_id, peer.label)
+    key = (ids(groups), direction, peer_key, port, id(prefix_lists), protocol)
+    pins = (groups, peer, prefix_lists)
+    return _MEMO.get(key, pins, lambda: _evaluate(groups, direction, peer, port, prefix_lists, protocol))
+
+
+_MEMO = Memo()
+
+
+def _evaluate(
+    groups: Sequence[SecurityGroup],
+    direction: Direction,
+    peer: Peer,
+    port: int,
+    prefix_lists: Mapping[str, PrefixList],
+    protocol: str,
+) -> Hop:
     if not groups:
         return Hop("security-group", "-", "deny", "no security group is attached", code="NO_SECURITY_GROUP")
     word = "to" if direction == "egress" else "from"

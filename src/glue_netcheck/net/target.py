@@ -13,12 +13,13 @@ undecided when the subnet has no way out of the VPC at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import Network, RouteTable, SecurityGroup, Subnet
 from glue_netcheck.model.targets import Address, Placement, ip_literal
 from glue_netcheck.net import dns, nacl, routing
+from glue_netcheck.net.memo import Memo
+from glue_netcheck.net.paths import source_key
 from glue_netcheck.net.peering import to_peered_subnet
 from glue_netcheck.net.public import via_public_address
 from glue_netcheck.net.route_targets import tracer as new_tracer
@@ -43,9 +44,16 @@ _WAYS_OUT = frozenset(
 )
 
 
-@lru_cache(maxsize=65_536)
 def target_path(network: Network, source: Source, target: Address, placement: Placement) -> PathResult:
     """The trace to one address of the connection's target. Memoised like `service_path`."""
+    key = (id(network), source_key(source), target, placement)
+    return _MEMO.get(key, (network, source), lambda: _target_path(network, source, target, placement))
+
+
+_MEMO = Memo()
+
+
+def _target_path(network: Network, source: Source, target: Address, placement: Placement) -> PathResult:
     destination = External(target.host, target.port)
     tracer = new_tracer(network, source)
     via: Via | None = None

@@ -8,8 +8,8 @@ Renderer modules are imported on first use, so a text run never loads networkx.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report
@@ -121,3 +121,23 @@ RENDERERS: dict[str, Renderer] = {
 
 def render(report: Report, fmt: str, options: RenderOptions | None = None) -> str:
     return RENDERERS[fmt](report, options or RenderOptions())
+
+
+def render_batch(
+    batch: BatchReport, reports: Iterable[ConnectionReport], fmt: str, options: RenderOptions | None = None
+) -> Iterator[str]:
+    """A scan's or plan's output in pieces. `batch` carries the kind, addresses and source (its
+    `results` unused); `reports` are consumed one at a time. JSON and SARIF render and drop one
+    connection report at a time, so memory stays flat in the number of connections; the other
+    formats need the whole batch (a table's widths, a graph) and get it."""
+    options = options or RenderOptions()
+    if fmt == "json":
+        from glue_netcheck.report import json_report
+
+        yield from json_report.stream_many(reports, batch.addresses)
+    elif fmt == "sarif":
+        from glue_netcheck.report import sarif
+
+        yield from sarif.stream(batch, reports, options)
+    else:
+        yield render(replace(batch, results=tuple(reports)), fmt, options)

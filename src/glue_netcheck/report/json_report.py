@@ -1,11 +1,19 @@
-"""The contract's JSON report (schema_version 1)."""
+"""The contract's JSON report (schema_version 1).
+
+Bytes are exactly `json.dumps(document, indent=2)` (ASCII, `\\uXXXX` escapes), written by
+orjson, which is ~10x faster than the pure-Python indenting encoder; a batch is rendered one
+connection report at a time (`stream_many`), so a scan never holds every report at once.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from glue_netcheck import __version__
 from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
@@ -13,6 +21,37 @@ from glue_netcheck.checks.finding import Finding
 from glue_netcheck.net.trace import PathResult
 
 SCHEMA_VERSION = 1
+
+# Types json.dumps refuses: orjson must refuse them too (then json.dumps raises as before).
+_ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+_NOT_ASCII = re.compile("[^\x00-\x7e]")  # json.dumps's ensure_ascii also escapes DEL (0x7f)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # outside the BMP: a UTF-16 surrogate pair, as json.dumps writes it
+    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+
+
+def dumps(value: Any) -> str:
+    """`json.dumps(value, indent=2)`, byte for byte. The report holds no floats (orjson writes
+    some differently); anything orjson will not write (big ints, non-str keys, lone
+    surrogates) goes to json.dumps itself."""
+    try:
+        data = orjson.dumps(value, option=_ORJSON)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value, indent=2)
+    if data.isascii() and b"\x7f" not in data:
+        return data.decode("ascii")
+    return _NOT_ASCII.sub(_escape, data.decode("utf-8"))
+
+
+def nested(value: Any, depth: int) -> str:
+    """`value` as json.dumps(indent=2) writes it `depth` levels deep (continuation lines
+    indented; the first line is not)."""
+    return dumps(value).replace("\n", "\n" + "  " * depth)
 
 
 def path_dict(path: PathResult) -> dict[str, Any]:
@@ -102,15 +141,35 @@ def report_dict(report: ConnectionReport, addresses: Mapping[str, str] | None = 
 
 
 def render(report: ConnectionReport) -> str:
-    return json.dumps(report_dict(report), indent=2) + "\n"
+    return dumps(report_dict(report)) + "\n"
+
+
+class Tally:
+    """The batch summary, counted as reports go by."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.verdicts: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
+
+    def add(self, report: ConnectionReport) -> None:
+        self.connections += 1
+        self.verdicts[report.verdict] += 1
+        self.failures.update(report.predicted_failures)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "connections": self.connections,
+            "by_verdict": dict(sorted(self.verdicts.items())),
+            "by_failure": dict(sorted(self.failures.items())),
+        }
 
 
 def summary(reports: Sequence[ConnectionReport]) -> dict[str, Any]:
-    return {
-        "connections": len(reports),
-        "by_verdict": dict(sorted(Counter(r.verdict for r in reports).items())),
-        "by_failure": dict(sorted(Counter(code for r in reports for code in r.predicted_failures).items())),
-    }
+    tally = Tally()
+    for report in reports:
+        tally.add(report)
+    return tally.summary()
 
 
 def consumer_dict(result: ConsumerReport) -> dict[str, Any]:
@@ -131,13 +190,19 @@ def consumer_dict(result: ConsumerReport) -> dict[str, Any]:
 
 
 def render_consumer(result: ConsumerReport) -> str:
-    return json.dumps(consumer_dict(result), indent=2) + "\n"
+    return dumps(consumer_dict(result)) + "\n"
 
 
 def render_many(reports: Sequence[ConnectionReport], addresses: Mapping[str, str] | None = None) -> str:
-    document = {
-        "schema_version": SCHEMA_VERSION,
-        "results": [report_dict(r, addresses) for r in reports],
-        "summary": summary(reports),
-    }
-    return json.dumps(document, indent=2) + "\n"
+    return "".join(stream_many(reports, addresses))
+
+
+def stream_many(reports: Iterable[ConnectionReport], addresses: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The batch document `{"schema_version", "results", "summary"}` in pieces, one per
+    report, each report rendered when it arrives and then dropped."""
+    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "results": ['
+    tally = Tally()
+    for report in reports:
+        yield ("\n    " if not tally.connections else ",\n    ") + nested(report_dict(report, addresses), 2)
+        tally.add(report)
+    yield ("\n  ]" if tally.connections else "]") + f',\n  "summary": {nested(tally.summary(), 1)}\n}}\n'

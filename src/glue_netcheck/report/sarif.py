@@ -19,9 +19,8 @@ alerts. The GitHub ingestion rules checked are listed in tests/test_sarif.py.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from glue_netcheck import __version__
 from glue_netcheck.analyse.results import BatchReport, ConnectionReport, ConsumerReport, Report
 from glue_netcheck.checks import ALL
 from glue_netcheck.checks.finding import Finding
+from glue_netcheck.report.json_report import dumps, nested
 
 if TYPE_CHECKING:
     from glue_netcheck.report import RenderOptions
@@ -108,16 +108,12 @@ def _location(region: str, scope: str, finding: Finding, where: _Where) -> dict[
     }
 
 
-def _fingerprints(findings: Sequence[tuple[str, str, Finding]]) -> list[str]:
+def _fingerprint(seen: Counter[str], region: str, scope: str, finding: Finding) -> str:
     """GitHub's `hash:occurrence` form: one check can find two things on one resource (a
     VPC's two DNS attributes), and the occurrence number keeps them two alerts."""
-    seen: Counter[str] = Counter()
-    out = []
-    for region, scope, finding in findings:
-        key = hashlib.sha256("\0".join((finding.check, region, scope, finding.resource)).encode()).hexdigest()[:16]
-        seen[key] += 1
-        out.append(f"{key}:{seen[key]}")
-    return out
+    key = hashlib.sha256("\0".join((finding.check, region, scope, finding.resource)).encode()).hexdigest()[:16]
+    seen[key] += 1
+    return f"{key}:{seen[key]}"
 
 
 def _result(
@@ -158,18 +154,31 @@ def render(
         addresses = dict(options) if isinstance(options, Mapping) else {}
         report = BatchReport("plan" if addresses else "scan", tuple(report), addresses)
         options = None
+    return "".join(_document(_where(report, options), _findings(report)))
+
+
+def stream(batch: BatchReport, reports: Iterable[ConnectionReport], options: RenderOptions | None) -> Iterator[str]:
+    """`render` of `batch` with `reports` as its results, in pieces: one connection report's
+    results at a time (see report.render_batch)."""
+    findings = ((r.region, r.connection.name, f) for r in reports for f in r.findings)
+    return _document(_where(batch, options), findings)
+
+
+def _where(report: Report, options: RenderOptions | Mapping[str, str] | None) -> _Where:
     source = report.source if isinstance(report, BatchReport) and report.source else getattr(options, "source", None)
-    where = _Where(
+    return _Where(
         source=str(source) if source else None,
         addresses=report.addresses if isinstance(report, BatchReport) else {},
         locations=getattr(options, "locations", None) or {},
     )
+
+
+_RESULTS = '"results": []'
+
+
+def _document(where: _Where, findings: Iterable[tuple[str, str, Finding]]) -> Iterator[str]:
+    """The SARIF log, its results written one by one into the frame around them."""
     index = {check.id: i for i, check in enumerate(ALL)}
-    findings = _findings(report)
-    results = [
-        _result(region, scope, f, fingerprint, where, index)
-        for (region, scope, f), fingerprint in zip(findings, _fingerprints(findings), strict=True)
-    ]
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -186,11 +195,20 @@ def render(
                 },
                 # No uri: the root is wherever the reader's checkout is (GitHub: the repository).
                 "originalUriBaseIds": {SRCROOT: {"description": {"text": "The repository root."}}},
-                "results": results,
+                "results": [],
             }
         ],
     }
-    return json.dumps(document, indent=2) + "\n"
+    frame = dumps(document)
+    cut = frame.rindex(_RESULTS)  # the key itself: a quote inside a JSON string is escaped
+    yield frame[:cut] + '"results": ['
+    seen: Counter[str] = Counter()
+    first = True
+    for region, scope, finding in findings:
+        result = _result(region, scope, finding, _fingerprint(seen, region, scope, finding), where, index)
+        yield ("\n        " if first else ",\n        ") + nested(result, 4)
+        first = False
+    yield ("]" if first else "\n      ]") + frame[cut + len(_RESULTS) :] + "\n"
 
 
 def render_consumer(result: ConsumerReport) -> str:
