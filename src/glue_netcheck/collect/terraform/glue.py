@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from glue_netcheck.collect.terraform import resolve
+from glue_netcheck.collect.terraform.plan import Resource
 from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, blocks
 
 
@@ -16,12 +18,54 @@ def connection(raw: Raw, v: Values) -> None:
     }
     if blocks(v("physical_connection_requirements")):
         physical = ("physical_connection_requirements", 0)
+        zone = v.or_later(*physical, "availability_zone")
+        subnet = v(*physical, "subnet_id") or _undecided_subnet(raw, v, (*physical, "subnet_id"), zone)
+        vpc = (raw.ec2["Subnets"].get(subnet) or {}).get("VpcId") if isinstance(subnet, str) else None
+        groups = v.list(*physical, "security_group_id_list")
+        groups += _undecided_groups(raw, v, (*physical, "security_group_id_list"), vpc)
         result["PhysicalConnectionRequirements"] = {
-            "SubnetId": v(*physical, "subnet_id"),
-            "SecurityGroupIdList": v.list(*physical, "security_group_id_list"),
-            "AvailabilityZone": v.or_later(*physical, "availability_zone"),
+            "SubnetId": subnet,
+            "SecurityGroupIdList": groups,
+            "AvailabilityZone": zone,
         }
     raw.glue["Connections"].append(result)
+
+
+def _data_source(v: Values, what: str) -> Resource | None:
+    address = what.rsplit(".", 1)[0]
+    return next((d for d in v.plan.data if d.address == address), None)
+
+
+def _undecided_subnet(raw: Raw, v: Values, path: tuple[Any, ...], zone: Any) -> str | None:
+    """A connection subnet a data source finds only at apply: a stand-in subnet, undecided
+    (every path from it), in the VPC the data source searches when the plan says which. Its
+    zone is the connection's: which zone AWS gives it is not judged either."""
+    unknown = v.deferred(*path)
+    if unknown is None:
+        return None
+    standin = f"subnet-{unknown.what}"
+    data = _data_source(v, unknown.what)
+    vpc = resolve.resolve(v.plan, data, "vpc_id") if data is not None else None
+    if not isinstance(vpc, str) or not vpc:
+        vpc = f"vpc-{unknown.what.rsplit('.', 1)[0]}.vpc_id"
+    raw.add("Subnets", {"SubnetId": standin, "VpcId": vpc, "CidrBlock": "0.0.0.0/32", "AvailabilityZone": zone})
+    v.plan.undecided.setdefault(standin, v.why(path, unknown))
+    return standin
+
+
+def _undecided_groups(raw: Raw, v: Values, path: tuple[Any, ...], vpc: str | None) -> list[str]:
+    """Connection groups data sources find only at apply: stand-in groups with no rule known,
+    undecided (a hop they would decide is not judged; one a known group allows stands)."""
+    value = resolve.resolve(v.plan, v.res, *path)
+    standins = []
+    for unknown in value if isinstance(value, list) else [value]:
+        if isinstance(unknown, resolve.Unknown) and unknown.at_apply:
+            standin = f"sg-{unknown.what}"
+            group = {"GroupId": standin, "GroupName": unknown.what, "VpcId": vpc or ""}
+            raw.add("SecurityGroups", {**group, "IpPermissions": [], "IpPermissionsEgress": []})
+            v.plan.undecided.setdefault(standin, v.why(path, unknown))
+            standins.append(standin)
+    return standins
 
 
 def job(raw: Raw, v: Values) -> None:
