@@ -9,14 +9,17 @@ import copy
 import json
 from typing import Any
 
+import requests
+
 from test_e2e_beyond import GLUE_EC2, S3_ONLY, own, run
 
 from conftest import Aws
-from scenarios import JOB, JOB_ROLE, SCENARIOS
+from scenarios import CRAWLER, JOB, JOB_ROLE, SCENARIOS
 
 CHECK = "role-network-permissions"
 BOUNDARY_NAME = "glue-boundary"
 BOUNDARY_ARN = f"arn:aws:iam::123456789012:policy/{BOUNDARY_NAME}"
+CRAWLER_ROLE = "arn:aws:iam::123456789012:role/glue-crawler"
 
 
 def bounded_job(aws: Aws, boundary: dict[str, Any] | None, identity: dict[str, Any] = GLUE_EC2) -> dict[str, Any]:
@@ -110,3 +113,28 @@ def test_a_boundary_allowing_what_the_identity_policies_lack_grants_nothing(aws:
     assert "lacks ec2:DescribeVpcEndpoints" in finding["message"]
     assert "because no identity-based policy allows the ec2:DescribeVpcEndpoints action" in finding["message"]
     assert "attach-role-policy" in finding["remediation"] and BOUNDARY_ARN not in finding["remediation"]
+
+
+def test_a_crawlers_role_is_judged_through_its_boundary_too(aws: Aws) -> None:
+    # The scenario's crawler runs as glue-crawler: same permissions, the boundary lacking
+    # ec2:CreateNetworkInterface; its twin with the full boundary.
+    def crawl(boundary: dict[str, Any]) -> list[dict[str, Any]]:
+        requests.post(f"{aws.url}/moto-api/reset", timeout=10)
+        SCENARIOS["healthy-nat"](aws.clients)
+        iam = aws.client("iam")
+        arn = iam.create_policy(PolicyName=BOUNDARY_NAME, PolicyDocument=json.dumps(boundary))["Policy"]["Arn"]
+        trust = {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ]
+        }
+        iam.create_role(RoleName="glue-crawler", AssumeRolePolicyDocument=json.dumps(trust), PermissionsBoundary=arn)
+        iam.put_role_policy(RoleName="glue-crawler", PolicyName="all", PolicyDocument=json.dumps(full_boundary()))
+        result = aws.cli("crawler", CRAWLER, "--format", "json")
+        assert result.stderr == ""
+        return own(result.json, CHECK)
+
+    (finding,) = crawl(boundary_without("ec2:CreateNetworkInterface"))
+    assert (finding["resource"], finding["predicts"]) == (CRAWLER_ROLE, ["role-missing-network-permissions"])
+    assert "because no permissions boundary allows the ec2:CreateNetworkInterface action" in finding["message"]
+    assert crawl(full_boundary()) == []

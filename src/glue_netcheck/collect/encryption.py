@@ -24,13 +24,26 @@ def collect_encryption(
     keys = set(catalog_keys(glue["DataCatalogEncryptionSettings"]))
     for config in configs:
         keys |= set(configuration_keys(config))
-    scripts = read_scripts(reader, _script_locations(configs, consumers))
+    key_ids, locations = sorted(keys), _script_locations(configs, consumers)
     roles = sorted({raw["Role"] for _, raw in consumers if raw.get("Role")})
     buckets = sorted({b for kind, raw in consumers if kind == "job" for b in job_buckets(raw)})
+    # One wave for every read: a region's scan names many keys, roles, buckets and scripts.
+    answers = reader.together(
+        *(partial(read_key, reader, k) for k in key_ids),
+        *(partial(read_role, reader, role) for role in roles),
+        *(partial(read_script, reader, location) for location in locations),
+        *(partial(bucket_region, reader, b) for b in buckets),
+    )
+    found_keys, answers = answers[: len(key_ids)], answers[len(key_ids) :]
+    found_roles, answers = answers[: len(roles)], answers[len(roles) :]
+    scripts, regions = answers[: len(locations)], answers[len(locations) :]
     return {
-        "kms": {"Keys": [read_key(reader, k) for k in sorted(keys)]},
-        "iam": {"Roles": [read_role(reader, role) for role in roles]},
-        "s3": {"Scripts": scripts, "Buckets": {b: bucket_region(reader, b) for b in buckets}},
+        "kms": {"Keys": found_keys},
+        "iam": {"Roles": found_roles},
+        "s3": {
+            "Scripts": dict(zip(locations, scripts, strict=True)),
+            "Buckets": dict(zip(buckets, regions, strict=True)),
+        },
     }
 
 
@@ -58,11 +71,6 @@ def _script_locations(configs: list[dict[str, Any]], consumers: list[tuple[str, 
         )
     }
     return sorted(location for location in found if location.startswith("s3://"))
-
-
-def read_scripts(reader: AwsReader, locations: list[str]) -> dict[str, dict[str, Any]]:
-    """Each script's calls, read as one wave (a scan may hold hundreds of jobs)."""
-    return dict(zip(locations, reader.together(*(partial(read_script, reader, loc) for loc in locations)), strict=True))
 
 
 def bucket_region(reader: AwsReader, bucket: str) -> str | None:
