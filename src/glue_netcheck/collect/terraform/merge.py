@@ -38,6 +38,12 @@ def translate(plan: Plan, region: str, base: Mapping[str, Any] | None = None) ->
     for nat in raw.ec2["NatGateways"].values():
         nat.setdefault("VpcId", subnet_vpc.get(nat["SubnetId"], ""))
     _undecided_within(raw, plan.undecided)
+    for subnet in list(raw.ec2["Subnets"].values()):
+        vpc_id = subnet["VpcId"]
+        if vpc_id in plan.undecided and vpc_id not in raw.ec2["Vpcs"]:
+            # A VPC a data source names only at apply: a stand-in, undecided (every path in it).
+            association = {"CidrBlock": "0.0.0.0/32", "CidrBlockState": {"State": "associated"}}
+            raw.add("Vpcs", {"VpcId": vpc_id, "CidrBlock": "0.0.0.0/32", "CidrBlockAssociationSet": [association]})
     return raw
 
 

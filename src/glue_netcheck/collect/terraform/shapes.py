@@ -87,8 +87,13 @@ class Values:
         if isinstance(value, str) and value:
             return value
         attribute = attribute_name(path)
-        if self.decides(self.res.id, path):
-            return placeholder or f"(known after apply: {self.res.address}.{attribute})"
+        if (unknown := self.deferred(*path)) is not None:
+            # Named after the data source's attribute: resources set from one value share it.
+            kinds = resolve.FIELD_KINDS.get(str(path[-1]))
+            standin = placeholder or f"{kinds[0] if kinds else ''}{unknown.what}"
+            for key in (self.res.id, standin):
+                self.plan.undecided.setdefault(key, self.why(path, unknown))
+            return standin
         expression = self.plan.config_resource(self.res).get("expressions", {}).get(str(path[0]), {})
         refs = expression.get("references", []) if isinstance(expression, Mapping) else []
         if not isinstance(value, resolve.Unknown):

@@ -1,0 +1,123 @@
+"""Data sources in real plans (fixtures/terraform/data-sources, generated with Terraform; the
+plan=apply pairs are tests/terraform/test_pairs.py): one read at plan time decides like any
+value; one Terraform reads only at apply leaves what it decides undecided (exit 3), naming
+the address and the attribute — never a guess, never an exit 2 (issue 14, item 3)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from glue_netcheck.collect import terraform
+
+from conftest import FIXTURES, run_cli
+
+FOLDER = FIXTURES / "terraform" / "data-sources"
+
+
+def undecided(case: str) -> dict[str, str]:
+    plan = terraform.load(FOLDER / f"{case}.plan.json")
+    merged = terraform.merge({}, plan, "eu-west-2")
+    return dict(merged["ec2"]["KnownAfterApply"])
+
+
+def report(path: Path, case: str = "healthy", *args: str) -> tuple[int, Any]:
+    result = run_cli("plan", str(path), "--snapshot", str(FOLDER / f"{case}.before.json"), *args)
+    assert "Traceback" not in result.stderr and result.code != 2, result.stderr
+    return result.code, result.json if "json" in args else result.stdout
+
+
+def test_what_each_data_source_read_at_apply_leaves_undecided() -> None:
+    assert undecided("healthy") == {} and undecided("healthy-s3-via-nat") == {}
+    # A rule's peer: its group.
+    assert undecided("s3-list-read-at-apply") == {
+        "sg-aws_security_group.glue": "aws_vpc_security_group_egress_rule.glue_s3.prefix_list_id comes from "
+        "data.aws_prefix_list.s3[0].id, known only at apply"
+    }
+    # A route's target: the route (a stand-in target of the field's kind), not its whole table.
+    assert undecided("nat-read-at-apply") == {
+        "nat-data.aws_nat_gateway.egress[0].id": "aws_route.glue_default.nat_gateway_id comes from "
+        "data.aws_nat_gateway.egress[0].id, known only at apply"
+    }
+    tables = terraform.merge({}, terraform.load(FOLDER / "nat-read-at-apply.plan.json"), "eu-west-2")["ec2"]
+    glue = next(t for t in tables["RouteTables"] if t["RouteTableId"] == "rtb-aws_route_table.glue")
+    assert {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-data.aws_nat_gateway.egress[0].id"}.items() <= (
+        glue["Routes"][-1].items()
+    )
+    # The connection's subnet: a stand-in subnet in the VPC the data source searches.
+    subnet = "subnet-data.aws_subnet.glue[0].id"
+    assert set(undecided("subnet-read-at-apply")) == {subnet}
+    merged = terraform.merge({}, terraform.load(FOLDER / "subnet-read-at-apply.plan.json"), "eu-west-2")
+    [stand_in] = [s for s in merged["ec2"]["Subnets"] if s["SubnetId"] == subnet]
+    assert stand_in["VpcId"] == "vpc-aws_vpc.lake"
+
+
+def test_a_group_allow_stands_beside_a_rule_known_only_at_apply() -> None:
+    # The Glue group's S3 rule is read at apply; its rule to the endpoints' group is known.
+    code, result = report(FOLDER / "s3-list-read-at-apply.plan.json", "s3-list-read-at-apply", "--format", "json")
+    paths = {p["service"]: p for p in result["results"][0]["paths"]}
+
+    assert code == 3 and result["results"][0]["verdict"] == "unknown"
+    assert paths["kms"]["reachable"] is True and paths["kms"]["via"] == "interface-endpoint"
+    assert paths["s3"]["reachable"] is None
+    [hop] = [h for h in paths["s3"]["hops"] if h["verdict"] == "unknown"]
+    assert hop["type"] == "security-group" and hop["id"] == "sg-aws_security_group.glue"
+
+
+def test_the_text_report_says_what_is_known_only_at_apply() -> None:
+    code, text = report(FOLDER / "nat-read-at-apply.plan.json", "nat-read-at-apply", "--no-color")
+
+    said = " ".join(text.split())  # the table wraps its last column
+    assert code == 3
+    assert "aws_route.glue_default.nat_gateway_id comes from data.aws_nat_gateway.egress[0].id, known only" in said
+    assert "s3 s3.eu-west-2.amazonaws.com:443 undecidable" in said
+
+
+def _edited(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    document = json.loads((FOLDER / "s3-list-read-at-apply.plan.json").read_text())
+    edit(document)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _read_at_apply(document: dict[str, Any], address: str, attribute: str) -> None:
+    """`address`.`attribute` set from data.aws_prefix_list.s3[0] (read at apply in this plan)."""
+    planned = next(r for r in document["planned_values"]["root_module"]["resources"] if r["address"] == address)
+    change = next(c for c in document["resource_changes"] if c["address"] == address)
+    config = next(r for r in document["configuration"]["root_module"]["resources"] if r["address"] == address)
+    planned["values"].pop(attribute, None)
+    change["change"]["after"].pop(attribute, None)
+    change["change"]["after_unknown"][attribute] = True
+    config["expressions"][attribute] = {"references": ["data.aws_prefix_list.s3[0].name", "data.aws_prefix_list.s3"]}
+
+
+def test_a_required_value_read_at_apply_is_undecided_not_exit_2(tmp_path: Path) -> None:
+    # Edge forms on the real plan: an endpoint's service name and a subnet's VPC from a data
+    # source read at apply (each once refused with exit 2: "known only after apply").
+    def service(document: dict[str, Any]) -> None:
+        _read_at_apply(document, "aws_vpc_endpoint.kms", "service_name")
+
+    def vpc(document: dict[str, Any]) -> None:
+        # The VPC found by a data source: the subnet and the Glue group both take it.
+        _read_at_apply(document, "aws_subnet.glue", "vpc_id")
+        _read_at_apply(document, "aws_security_group.glue", "vpc_id")
+
+    # The stand-in VPC names the first resource that took it.
+    for edit, named in ((service, "aws_vpc_endpoint.kms.service_name"), (vpc, "aws_security_group.glue.vpc_id")):
+        code, result = report(_edited(tmp_path, edit), "s3-list-read-at-apply", "--format", "json")
+        [connection] = result["results"]
+        assert code == 3 and connection["verdict"] == "unknown", named
+        # Which service the endpoint serves (or where the subnet is) decides every path.
+        assert all(p["reachable"] is None for p in connection["paths"]), named
+        kms = next(p for p in connection["paths"] if p["service"] == "kms")
+        assert f"{named} comes from data.aws_prefix_list.s3[0].name, known only at apply" in kms["hops"][0]["detail"]
+
+
+def test_its_healthy_twin_read_at_plan_time_passes() -> None:
+    code, result = report(FOLDER / "healthy.plan.json", "healthy", "--format", "json")
+
+    assert code == 0 and result["results"][0]["verdict"] == "pass"
+    assert all(p["reachable"] is True for p in result["results"][0]["paths"])
