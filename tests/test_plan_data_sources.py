@@ -121,3 +121,22 @@ def test_its_healthy_twin_read_at_plan_time_passes() -> None:
 
     assert code == 0 and result["results"][0]["verdict"] == "pass"
     assert all(p["reachable"] is True for p in result["results"][0]["paths"])
+
+
+def test_a_check_on_a_resource_a_data_source_decides_at_apply_is_not_a_prediction(tmp_path: Path) -> None:
+    # The Glue group's self-referencing rule names its source through a data source read at
+    # apply: whether Glue accepts the group is undecided, not "security-group-validation-failed".
+    def self_rule(document: dict[str, Any]) -> None:
+        _read_at_apply(document, "aws_vpc_security_group_ingress_rule.glue_self", "referenced_security_group_id")
+
+    code, result = report(_edited(tmp_path, self_rule), "s3-list-read-at-apply", "--format", "json")
+    [connection] = result["results"]
+    [finding] = [f for f in connection["findings"] if f["check"] == "self-referencing-rule"]
+
+    assert code == 3 and connection["verdict"] == "unknown" and connection["predicted_failures"] == []
+    assert finding["severity"] == "warning" and finding["predicts"] == []
+    why = "aws_vpc_security_group_ingress_rule.glue_self.referenced_security_group_id comes from "
+    assert why + "data.aws_prefix_list.s3[0].name, known only at apply" in finding["message"]
+    # Its twin, the same rule known at plan time, is judged as it is.
+    code, healthy = report(FOLDER / "s3-list-read-at-apply.plan.json", "s3-list-read-at-apply", "--format", "json")
+    assert "self-referencing-rule" not in {f["check"] for f in healthy["results"][0]["findings"]}

@@ -166,13 +166,27 @@ def run_checks(checks: Sequence[Check[C]], ctx: C, resource: str) -> list[Findin
 
 
 def _run_checks(ctx: Context) -> list[Finding]:
-    return run_checks(REGISTRY, ctx, ctx.connection.name)
+    return _undecided(ctx, run_checks(REGISTRY, ctx, ctx.connection.name))
+
+
+def _undecided(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    """A finding on a resource a plan's value known only at apply decides (a group with a rule
+    a data source reads at apply) is not a prediction: a warning saying so, the verdict unknown."""
+    undecided = ctx.inventory.network.undecided
+    return [
+        replace(f, severity="warning", predicts=(), message=f"{undecided[f.resource]}: undecided; {f.message}")
+        if f.resource in undecided and f.severity != "info"
+        else f
+        for f in findings
+    ]
 
 
 def _verdict(ctx: Context, findings: list[Finding], failures: list[str]) -> Verdict:
     if failures:
         return "fail"
     if any((p.service == "target" or ctx.required.get(p.service)) and p.reachable is None for p in ctx.paths.values()):
+        return "unknown"
+    if any(f.resource in ctx.inventory.network.undecided and f.severity != "info" for f in findings):
         return "unknown"
     if any(f.severity in ("error", "warning") for f in findings):
         return "warn"

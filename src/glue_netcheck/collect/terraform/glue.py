@@ -49,7 +49,7 @@ def _undecided_subnet(raw: Raw, v: Values, path: tuple[Any, ...], zone: Any) -> 
     if not isinstance(vpc, str) or not vpc:
         vpc = f"vpc-{unknown.what.rsplit('.', 1)[0]}.vpc_id"
     raw.add("Subnets", {"SubnetId": standin, "VpcId": vpc, "CidrBlock": "0.0.0.0/32", "AvailabilityZone": zone})
-    v.plan.undecided.setdefault(standin, v.why(path, unknown))
+    v.plan.undecide(standin, v.why(path, unknown))
     return standin
 
 
@@ -63,7 +63,7 @@ def _undecided_groups(raw: Raw, v: Values, path: tuple[Any, ...], vpc: str | Non
             standin = f"sg-{unknown.what}"
             group = {"GroupId": standin, "GroupName": unknown.what, "VpcId": vpc or ""}
             raw.add("SecurityGroups", {**group, "IpPermissions": [], "IpPermissionsEgress": []})
-            v.plan.undecided.setdefault(standin, v.why(path, unknown))
+            v.plan.undecide(standin, v.why(path, unknown))
             standins.append(standin)
     return standins
 

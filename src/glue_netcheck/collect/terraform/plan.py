@@ -77,6 +77,14 @@ class Plan:
     _index: dict[tuple[str, str, str, str], list[Resource]] = field(default_factory=dict, repr=False)
     _config: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
+    def undecide(self, key: str, why: str) -> None:
+        """`key` is undecided because of `why` (each reason once, in the order found)."""
+        known = self.undecided.get(key)
+        if known is None:
+            self.undecided[key] = why
+        elif why not in known.split("; "):
+            self.undecided[key] = f"{known}; {why}"
+
     def config_module(self, module: str) -> dict[str, Any]:
         node: dict[str, Any] = self.configuration.get("root_module", {})
         for part in [p for p in module.split(".") if p and p != "module"]:

@@ -75,7 +75,7 @@ class Values:
         a data source read only at apply: what it decides is not guessed."""
         for path in paths:
             if (unknown := self.deferred(*path)) is not None:
-                self.plan.undecided.setdefault(key, self.why(path, unknown))
+                self.plan.undecide(key, self.why(path, unknown))
                 return True
         return False
 
@@ -92,7 +92,7 @@ class Values:
             kinds = resolve.FIELD_KINDS.get(str(path[-1]))
             standin = placeholder or f"{kinds[0] if kinds else ''}{unknown.what}"
             for key in (self.res.id, standin):
-                self.plan.undecided.setdefault(key, self.why(path, unknown))
+                self.plan.undecide(key, self.why(path, unknown))
             return standin
         expression = self.plan.config_resource(self.res).get("expressions", {}).get(str(path[0]), {})
         refs = expression.get("references", []) if isinstance(expression, Mapping) else []
@@ -130,7 +130,7 @@ def everywhere(raw: Raw, section: str, v: Values, *paths: tuple[Any, ...]) -> bo
     found = next(((p, u) for p in paths if (u := v.deferred(*p)) is not None), None)
     if found is not None:
         for key in raw.ec2[section]:
-            v.plan.undecided.setdefault(key, v.why(*found))
+            v.plan.undecide(key, v.why(*found))
     return found is not None
 
 
@@ -182,7 +182,7 @@ def route(v: Values, *path: Any, table: str) -> dict[str, Any]:
             result[aws_key] = value
         elif (unknown := v.deferred(*path, key)) is not None:
             standin = f"{resolve.FIELD_KINDS[key][0]}{unknown.what}"
-            v.plan.undecided.setdefault(standin, v.why((*path, key), unknown))
+            v.plan.undecide(standin, v.why((*path, key), unknown))
             result[aws_key] = standin
     if str(result.get("GatewayId", "")).startswith("nat-"):
         result["NatGatewayId"] = result.pop("GatewayId")  # EC2 stores a NAT named as gateway_id so
