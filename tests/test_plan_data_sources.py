@@ -140,3 +140,25 @@ def test_a_check_on_a_resource_a_data_source_decides_at_apply_is_not_a_predictio
     # Its twin, the same rule known at plan time, is judged as it is.
     code, healthy = report(FOLDER / "s3-list-read-at-apply.plan.json", "s3-list-read-at-apply", "--format", "json")
     assert "self-referencing-rule" not in {f["check"] for f in healthy["results"][0]["findings"]}
+
+
+def test_a_connection_zone_read_at_apply_is_undecided_not_a_zone_mismatch(tmp_path: Path) -> None:
+    def zone(document: dict[str, Any]) -> None:
+        address = "aws_glue_connection.lake"
+        planned = next(r for r in document["planned_values"]["root_module"]["resources"] if r["address"] == address)
+        change = next(c for c in document["resource_changes"] if c["address"] == address)
+        config = next(r for r in document["configuration"]["root_module"]["resources"] if r["address"] == address)
+        planned["values"]["physical_connection_requirements"][0].pop("availability_zone")
+        change["change"]["after"]["physical_connection_requirements"][0].pop("availability_zone")
+        change["change"]["after_unknown"]["physical_connection_requirements"][0]["availability_zone"] = True
+        requirements = config["expressions"]["physical_connection_requirements"][0]
+        references = ["data.aws_prefix_list.s3[0].name", "data.aws_prefix_list.s3"]
+        requirements["availability_zone"] = {"references": references}
+
+    code, result = report(_edited(tmp_path, zone), "s3-list-read-at-apply", "--format", "json")
+    [connection] = result["results"]
+
+    assert code == 3 and connection["verdict"] == "unknown" and connection["predicted_failures"] == []
+    [finding] = [f for f in connection["findings"] if f["check"] == "availability-zone-match"]
+    assert finding["severity"] == "warning" and "known only at apply: undecided" in finding["message"]
+    assert all(p["reachable"] is None for p in connection["paths"])

@@ -21,6 +21,9 @@ def connection(raw: Raw, v: Values) -> None:
         zone = v.or_later(*physical, "availability_zone")
         subnet = v(*physical, "subnet_id") or _undecided_subnet(raw, v, (*physical, "subnet_id"), zone)
         vpc = (raw.ec2["Subnets"].get(subnet) or {}).get("VpcId") if isinstance(subnet, str) else None
+        if isinstance(subnet, str):
+            # A zone read only at apply: whether Glue finds the subnet in it is undecided.
+            v.decides(subnet, (*physical, "availability_zone"))
         groups = v.list(*physical, "security_group_id_list")
         groups += _undecided_groups(raw, v, (*physical, "security_group_id_list"), vpc)
         result["PhysicalConnectionRequirements"] = {
