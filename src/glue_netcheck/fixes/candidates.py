@@ -12,6 +12,7 @@ from glue_netcheck.analyse.connection import placement
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks import remediation
 from glue_netcheck.checks.finding import Finding
+from glue_netcheck.fixes import connection
 from glue_netcheck.fixes.create import CreateGatewayEndpoint, CreateInterfaceEndpoint, best_nat_subnet
 from glue_netcheck.fixes.edits import (
     AddNetworkAclEntry,
@@ -220,6 +221,10 @@ BY_CHECK: dict[str, Callable[[Situation], list[Candidate]]] = {
     "self-referencing-rule": _self_reference,
     "security-group-egress": _egress,
     "vpc-dns-attributes": _vpc_dns_finding,
+    # The connection's own settings (fixes/connection.py): no network change cures these.
+    "availability-zone-match": connection.zone_of_subnet,
+    "network-resources-exist": connection.resources,
+    "subnet-free-ips": connection.free_ips,
 }
 TABLE: dict[str, Callable[[Situation], list[Candidate]]] = {
     **BY_CHECK,

@@ -3,13 +3,15 @@ variable its command captures the new id in."""
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from glue_netcheck.checks import remediation as cmd
 from glue_netcheck.fixes.edits import _network, ref, tf_name
 from glue_netcheck.model.glue import Inventory
-from glue_netcheck.model.network import NatGateway, Network, Route, RouteTable, VpcEndpoint
+from glue_netcheck.model.network import NatGateway, Network, Route, RouteTable, SecurityGroup, SgRule, VpcEndpoint
 
 
 def _variable(service_name: str) -> str:
@@ -155,6 +157,53 @@ class CreateNatGateway:
         )
 
 
+@dataclass(frozen=True)
+class CreateSecurityGroup:
+    """A group ("$GLUE_SG") admitting all TCP from itself, as Glue requires of a connection's
+    groups; AWS gives a new group an allow-all egress rule, and so does the model."""
+
+    vpc_id: str
+    name: str
+    description: str
+
+    @property
+    def group_id(self) -> str:
+        return "$GLUE_SG"
+
+    def says(self) -> str:
+        return f"create security group {self.name} in {self.vpc_id} admitting all TCP from itself"
+
+    def apply(self, inventory: Inventory) -> Inventory:
+        group = SecurityGroup(
+            self.group_id,
+            self.name,
+            self.vpc_id,
+            (SgRule("6", 0, 65535, "security-group", self.group_id),),
+            (SgRule("-1", 0, 65535, "cidr", "0.0.0.0/0"),),
+        )
+        return _network(inventory, lambda n: replace(n, security_groups={**n.security_groups, group.id: group}))
+
+    def commands(self) -> tuple[str, ...]:
+        return (
+            f"GLUE_SG=$(aws ec2 create-security-group --vpc-id {self.vpc_id} --group-name {shlex.quote(self.name)} "
+            f"--description {shlex.quote(self.description)} --query GroupId --output text)",
+            'aws ec2 authorize-security-group-ingress --group-id "$GLUE_SG" --protocol tcp --port 0-65535 '
+            '--source-group "$GLUE_SG"',
+        )
+
+    def terraform(self, addresses: Mapping[str, str]) -> str:
+        return (
+            'resource "aws_security_group" "glue" {\n'
+            f"  name = {json.dumps(self.name)}\n"
+            f"  description = {json.dumps(self.description)}\n"
+            f"  vpc_id = {ref(self.vpc_id, addresses)}\n"
+            '  ingress {\n    protocol = "tcp"\n    from_port = 0\n    to_port = 65535\n    self = true\n  }\n'
+            '  egress {\n    protocol = "-1"\n    from_port = 0\n    to_port = 0\n'
+            '    cidr_blocks = ["0.0.0.0/0"]\n  }\n'
+            "}"
+        )
+
+
 def best_nat_subnet(network: Network, vpc_id: str, availability_zone: str | None) -> CreateNatGateway | None:
     subnets = cmd.public_subnets(network, vpc_id, availability_zone)
     if not subnets:
@@ -165,4 +214,11 @@ def best_nat_subnet(network: Network, vpc_id: str, availability_zone: str | None
     return CreateNatGateway(vpc_id, best.id, why)
 
 
-__all__ = ["CreateGatewayEndpoint", "CreateInterfaceEndpoint", "CreateNatGateway", "best_nat_subnet", "tf_name"]
+__all__ = [
+    "CreateGatewayEndpoint",
+    "CreateInterfaceEndpoint",
+    "CreateNatGateway",
+    "CreateSecurityGroup",
+    "best_nat_subnet",
+    "tf_name",
+]

@@ -31,6 +31,7 @@ TERRAFORM_REFS = {
     "$NAT": "aws_nat_gateway.glue.id",
     "$EIP": "aws_eip.glue_nat.id",
     "$VPCE_S3": "aws_vpc_endpoint.s3.id",
+    "$GLUE_SG": "aws_security_group.glue.id",
 }
 _ROUTE_TF_ATTRS = {
     "internet-gateway": "gateway_id",
