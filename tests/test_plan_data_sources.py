@@ -162,3 +162,25 @@ def test_a_connection_zone_read_at_apply_is_undecided_not_a_zone_mismatch(tmp_pa
     [finding] = [f for f in connection["findings"] if f["check"] == "availability-zone-match"]
     assert finding["severity"] == "warning" and "known only at apply: undecided" in finding["message"]
     assert all(p["reachable"] is None for p in connection["paths"])
+
+
+def test_a_rule_naming_an_endpoints_prefix_list_id_decides_like_its_applied_twin(tmp_path: Path) -> None:
+    # `prefix_list_id = aws_vpc_endpoint.s3.prefix_list_id` (a managed attribute, not a data
+    # source): AWS's list of the endpoint's service, the one its route names. Once a false fail.
+    def attribute(document: dict[str, Any]) -> None:
+        rule = next(
+            r
+            for r in document["configuration"]["root_module"]["resources"]
+            if r["address"] == "aws_vpc_security_group_egress_rule.glue_s3"
+        )
+        references = ["aws_vpc_endpoint.s3[0].prefix_list_id", "aws_vpc_endpoint.s3[0]", "aws_vpc_endpoint.s3"]
+        rule["expressions"]["prefix_list_id"] = {"references": references}
+
+    code, result = report(_edited(tmp_path, attribute), "s3-list-read-at-apply", "--format", "json")
+    after = FOLDER / "s3-list-read-at-apply.after.json"
+    applied = run_cli("connection", "lake-db", "--snapshot", str(after), "--format", "json")
+    paths = {p["service"]: (p["reachable"], p["via"]) for p in result["results"][0]["paths"]}
+
+    assert code == 0 and result["results"][0]["verdict"] == applied.json["verdict"] == "pass"
+    assert paths == {p["service"]: (p["reachable"], p["via"]) for p in applied.json["paths"]}
+    assert paths["s3"] == (True, "gateway-endpoint")

@@ -26,6 +26,11 @@ def translate(plan: Plan, region: str, base: Mapping[str, Any] | None = None) ->
     plan.undecided.clear()
     raw = Raw(region)
     base_ec2 = (base or {}).get("ec2") or {}
+    known = [p for p in base_ec2.get("PrefixLists") or [] if isinstance(p, Mapping)]
+    plan.prefix_lists = {
+        str(p.get("PrefixListName")): str(p.get("PrefixListId")) for p in [*known, *_read_prefix_lists(plan, known)]
+    }
+    plan.standin_lists.clear()
     for section, key in EC2_SECTIONS.items():
         for item in base_ec2.get(section) or []:
             if isinstance(item, Mapping) and str(item.get(key)) not in plan.deleted_ids:
@@ -143,6 +148,10 @@ def merge(base: Mapping[str, Any], plan: Plan, region: str) -> dict[str, Any]:
     ec2["VpcAttributes"] = {**dict(base_ec2.get("VpcAttributes") or {}), **raw.attributes}
     ec2["KnownAfterApply"] = dict(plan.undecided)
     ec2["PrefixLists"] = [*ec2.get("PrefixLists", []), *_read_prefix_lists(plan, ec2.get("PrefixLists", []))]
+    # A list the base does not hold, named by a rule through an endpoint's prefix_list_id: its
+    # name is known (what routes and rules match on), its ranges are not.
+    for name in sorted(plan.standin_lists):
+        ec2["PrefixLists"].append({"PrefixListId": f"pl-{name}", "PrefixListName": name, "Cidrs": []})
     _implicit(ec2, plan)
     glue_sections = dict(base.get("glue") or {})
     for section, items in raw.glue.items():

@@ -73,6 +73,10 @@ class Plan:
     # Ids (or stand-ins) whose path-deciding values come from data sources read only at apply
     # -> why, naming the address and attribute (filled by the translators, see shapes.Values).
     undecided: dict[str, str] = field(default_factory=dict)
+    # AWS's managed prefix lists by name (the base's and those data sources read at plan time):
+    # a gateway endpoint's prefix_list_id is its service's. Stand-ins handed out when unknown.
+    prefix_lists: dict[str, str] = field(default_factory=dict)
+    standin_lists: set[str] = field(default_factory=set)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     _index: dict[tuple[str, str, str, str], list[Resource]] = field(default_factory=dict, repr=False)
     _config: dict[tuple[str, str, str, str], dict[str, Any]] = field(default_factory=dict, repr=False)

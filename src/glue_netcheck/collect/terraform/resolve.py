@@ -154,7 +154,20 @@ def _computed(plan: Plan, res: Resource, path: tuple[Any, ...]) -> Any:
         return []  # the provider revokes the default allow-all egress of a group it creates
     if path == ("arn",):
         return _arn(plan, res)
+    if res.type == "aws_vpc_endpoint" and path == ("prefix_list_id",):
+        return _endpoint_list(plan, res)
     return Unknown(f"{res.address}.{_dotted(path)}")
+
+
+def _endpoint_list(plan: Plan, res: Resource) -> Any:
+    """A gateway endpoint's prefix list: AWS's managed list of its service, by name."""
+    service = resolve(plan, res, "service_name")
+    kind = resolve(plan, res, "vpc_endpoint_type")
+    if not isinstance(service, str) or str(kind or "Gateway").lower() != "gateway":
+        return Unknown(f"{res.address}.prefix_list_id")
+    if service not in plan.prefix_lists:
+        plan.standin_lists.add(service)
+    return plan.prefix_lists.get(service, f"pl-{service}")
 
 
 def _arn(plan: Plan, res: Resource) -> str:
