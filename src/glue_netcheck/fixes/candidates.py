@@ -12,7 +12,7 @@ from glue_netcheck.analyse.connection import placement
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks import remediation
 from glue_netcheck.checks.finding import Finding
-from glue_netcheck.fixes import connection
+from glue_netcheck.fixes import connection, public_access
 from glue_netcheck.fixes.create import CreateGatewayEndpoint, CreateInterfaceEndpoint, best_nat_subnet
 from glue_netcheck.fixes.edits import (
     AddNetworkAclEntry,
@@ -225,6 +225,7 @@ BY_CHECK: dict[str, Callable[[Situation], list[Candidate]]] = {
     "availability-zone-match": connection.zone_of_subnet,
     "network-resources-exist": connection.resources,
     "subnet-free-ips": connection.free_ips,
+    "vpc-block-public-access": public_access.exclude_nat_subnet,
 }
 TABLE: dict[str, Callable[[Situation], list[Candidate]]] = {
     **BY_CHECK,

@@ -234,8 +234,12 @@ class AddNetworkAclEntry:
         entry = NaclEntry(self.rule_number, self.egress, "6", True, IPv4Network(self.cidr), self.low, self.high)
 
         def change(network: Network) -> Network:
+            # The tracer reads entries in rule-number order (first match wins), as AWS does.
             acls = tuple(
-                replace(a, entries=(*a.entries, entry)) if a.id == self.acl_id else a for a in network.network_acls
+                replace(a, entries=tuple(sorted((*a.entries, entry), key=lambda e: (e.egress, e.rule_number))))
+                if a.id == self.acl_id
+                else a
+                for a in network.network_acls
             )
             return replace(network, network_acls=acls)
 
