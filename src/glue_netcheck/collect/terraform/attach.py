@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glue_netcheck.collect.terraform.resolve import default_id
+from glue_netcheck.collect.terraform.plan import default_id
 from glue_netcheck.collect.terraform.shapes import (
     Raw,
     Translator,

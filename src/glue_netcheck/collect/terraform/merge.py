@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from glue_netcheck.collect.terraform import account, attach, glue, network
-from glue_netcheck.collect.terraform.plan import Plan, PlanError
-from glue_netcheck.collect.terraform.resolve import default_id, resolve
+from glue_netcheck.collect.terraform.plan import Plan, PlanError, default_id
+from glue_netcheck.collect.terraform.resolve import resolve
 from glue_netcheck.collect.terraform.shapes import EC2_SECTIONS, Raw, Translator, Values
 
 # Resources that stand alone first, then the ones that add to them (routes, rules, associations),

@@ -6,12 +6,12 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from glue_netcheck.collect.terraform.resolve import default_id
+from glue_netcheck.collect.terraform.plan import default_id
 from glue_netcheck.collect.terraform.shapes import Raw, Translator, Values, blocks, permission, route
 
 
 def vpc_of_default(resource_id: str) -> str | None:
-    """The VPC id inside a default resource's stand-in id (see resolve.default_id)."""
+    """The VPC id inside a default resource's stand-in id (see plan.default_id)."""
     kind, _, rest = resource_id.partition("-")
     return rest.removesuffix(".default") if rest.endswith(".default") and kind else None
 

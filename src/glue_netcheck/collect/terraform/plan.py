@@ -32,6 +32,38 @@ ID_PREFIX = {
 }
 
 
+# The id prefix an attribute takes: with one expression for several fields (an inline block),
+# each field gets the referenced ids of its own kind.
+FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    "vpc_id": ("vpc-",),
+    "subnet_id": ("subnet-",),
+    "subnet_ids": ("subnet-",),
+    "security_group_id": ("sg-",),
+    "security_group_ids": ("sg-",),
+    "security_groups": ("sg-",),
+    "security_group_id_list": ("sg-",),
+    "source_security_group_id": ("sg-",),
+    "referenced_security_group_id": ("sg-",),
+    "route_table_id": ("rtb-",),
+    "route_table_ids": ("rtb-",),
+    "gateway_id": ("igw-", "vgw-", "nat-", "vpce-"),
+    "nat_gateway_id": ("nat-",),
+    "vpc_endpoint_id": ("vpce-",),
+    "transit_gateway_id": ("tgw-",),
+    "vpc_peering_connection_id": ("pcx-",),
+    "network_interface_id": ("eni-",),
+    "egress_only_gateway_id": ("eigw-",),
+    "network_acl_id": ("acl-",),
+    "dhcp_options_id": ("dopt-",),
+}
+
+
+def default_id(prefix: str, vpc_id: str) -> str:
+    """The stand-in id of a VPC's default ACL, main route table or default group: the same
+    whether it is reached through `aws_vpc.x.default_network_acl_id` or the implicit one."""
+    return f"{prefix}{vpc_id}.default"
+
+
 class PlanError(AnalysisError):
     pass
 
@@ -203,7 +235,7 @@ _DEFAULTS = {
 def adopt_defaults(plan: Plan) -> None:
     """A default resource names its VPC's own (the default ACL, main table, default group):
     its id is that resource's, however it is reached."""
-    from glue_netcheck.collect.terraform.resolve import default_id, resolve
+    from glue_netcheck.collect.terraform.resolve import resolve
 
     for res in plan.resources:
         if res.type in _DEFAULTS and not res.values.get("id"):

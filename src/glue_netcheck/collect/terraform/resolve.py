@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from glue_netcheck.collect.terraform.plan import Plan, Resource
+from glue_netcheck.collect.terraform.plan import FIELD_KINDS, Plan, Resource, default_id
 from glue_netcheck.collect.terraform.refs import Key, leaves, steps
 
 
@@ -23,37 +23,7 @@ class Unknown:
     at_apply: bool = False  # an attribute of a data source Terraform reads only at apply
 
 
-# The id prefix an attribute takes: with one expression for several fields (an inline block),
-# each field gets the referenced ids of its own kind.
-FIELD_KINDS: dict[str, tuple[str, ...]] = {
-    "vpc_id": ("vpc-",),
-    "subnet_id": ("subnet-",),
-    "subnet_ids": ("subnet-",),
-    "security_group_id": ("sg-",),
-    "security_group_ids": ("sg-",),
-    "security_groups": ("sg-",),
-    "security_group_id_list": ("sg-",),
-    "source_security_group_id": ("sg-",),
-    "referenced_security_group_id": ("sg-",),
-    "route_table_id": ("rtb-",),
-    "route_table_ids": ("rtb-",),
-    "gateway_id": ("igw-", "vgw-", "nat-", "vpce-"),
-    "nat_gateway_id": ("nat-",),
-    "vpc_endpoint_id": ("vpce-",),
-    "transit_gateway_id": ("tgw-",),
-    "vpc_peering_connection_id": ("pcx-",),
-    "network_interface_id": ("eni-",),
-    "egress_only_gateway_id": ("eigw-",),
-    "network_acl_id": ("acl-",),
-    "dhcp_options_id": ("dopt-",),
-}
 _CONTEXT = ("count", "each", "path", "terraform", "self")
-
-
-def default_id(prefix: str, vpc_id: str) -> str:
-    """The stand-in id of a VPC's default ACL, main route table or default group: the same
-    whether it is reached through `aws_vpc.x.default_network_acl_id` or the implicit one."""
-    return f"{prefix}{vpc_id}.default"
 
 
 def resolve(plan: Plan, res: Resource, *path: Any) -> Any:

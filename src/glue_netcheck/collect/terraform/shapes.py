@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glue_netcheck.collect.terraform import resolve
-from glue_netcheck.collect.terraform.plan import Plan, PlanError, Resource
+from glue_netcheck.collect.terraform.plan import FIELD_KINDS, Plan, PlanError, Resource
 
 EC2_SECTIONS = {
     "Vpcs": "VpcId",
@@ -89,7 +89,7 @@ class Values:
         attribute = attribute_name(path)
         if (unknown := self.deferred(*path)) is not None:
             # Named after the data source's attribute: resources set from one value share it.
-            kinds = resolve.FIELD_KINDS.get(str(path[-1]))
+            kinds = FIELD_KINDS.get(str(path[-1]))
             standin = placeholder or f"{kinds[0] if kinds else ''}{unknown.what}"
             for key in (self.res.id, standin):
                 self.plan.undecide(key, self.why(path, unknown))
@@ -181,7 +181,7 @@ def route(v: Values, *path: Any, table: str) -> dict[str, Any]:
         if value := v(*path, key):
             result[aws_key] = value
         elif (unknown := v.deferred(*path, key)) is not None:
-            standin = f"{resolve.FIELD_KINDS[key][0]}{unknown.what}"
+            standin = f"{FIELD_KINDS[key][0]}{unknown.what}"
             v.plan.undecide(standin, v.why((*path, key), unknown))
             result[aws_key] = standin
     if str(result.get("GatewayId", "")).startswith("nat-"):
