@@ -239,6 +239,14 @@ class Estate:
             NumberOfWorkers=2,
         )
 
+    def crawler(self, name: str, connections: list[str]) -> None:
+        self.glue.create_crawler(
+            Name=name,
+            Role=f"arn:aws:iam::{ACCOUNT}:role/glue-crawler",
+            DatabaseName="app",
+            Targets={"JdbcTargets": [{"ConnectionName": c, "Path": "app/%"} for c in connections]},
+        )
+
 
 def tcp(port: int | tuple[int, int], *, cidr: str = "", group: str = "", prefix_list: str = "") -> dict[str, Any]:
     low, high = (port, port) if isinstance(port, int) else port

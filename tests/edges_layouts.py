@@ -208,6 +208,8 @@ def db_tier(e: Estate, vpc: str) -> None:
     e.job("job-a-first", ["two-a", "two-c"])
     e.job("job-c-first", ["two-c", "two-a"])
     e.job("job-cross-az", ["two-b", "two-a"])
+    e.crawler("crawl-a-first", ["two-a", "two-c"])
+    e.crawler("crawl-c-first", ["two-c", "two-a"])
 
 
 def analytics_vpc(e: Estate) -> str:

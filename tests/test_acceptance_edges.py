@@ -27,7 +27,7 @@ import pytest
 from edges_estate import Estate
 from edges_layouts import build
 
-from conftest import Aws, clients_for
+from conftest import Aws, clients_for, run_cli
 
 KMS_BOTH = ("crawler-internal-service-exception", "kms-timeout")
 TARGET = ("target-unreachable",)
@@ -235,6 +235,19 @@ EDGES = [
     # The same two connections, app-a2's first: its target and the other's are reached. The
     # "connections disagree" warning is the product's own (allowed: exit 0).
     Edge("job-c-first", 0, "warn", "target", True, via="local", command="job", connection="two-a"),
+    # A crawler with the same two JDBC targets: its ENIs too are in the first connection's subnet.
+    Edge(
+        "crawl-a-first",
+        1,
+        "fail",
+        "target",
+        False,
+        ("network-acl", "acl.core.dbx"),
+        TARGET,
+        command="crawler",
+        connection="two-c",
+    ),
+    Edge("crawl-c-first", 0, "warn", "target", True, via="local", command="crawler", connection="two-a"),
     # Connections in two AZs, each consistent with its own subnet; both targets reachable from
     # the first connection's subnet.
     Edge(
@@ -346,3 +359,11 @@ def test_external_host_with_a_nat_is_not_traced_and_passes(estate: tuple[Aws, Es
     assert path_of(report, "target")["reachable"] == "no such path"
     finding = next(f for f in report["findings"] if f["check"] == "target-reachable")
     assert finding["severity"] == "info" and "public path is open" in finding["message"]
+
+
+def test_explain_says_which_s3_failure_is_which() -> None:
+    """Issue 13 rule 6: the runbook page tells start-up validation from a run-time timeout."""
+    page = run_cli("explain", "s3-reachable").stdout
+    validation, timeout = page.find("s3-endpoint-validation-failed"), page.find("s3-timeout")
+    assert validation != -1 and timeout != -1
+    assert "Could not find S3 endpoint or NAT gateway" in page and "Amazon S3 timeout" in page
