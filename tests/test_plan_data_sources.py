@@ -184,3 +184,19 @@ def test_a_rule_naming_an_endpoints_prefix_list_id_decides_like_its_applied_twin
     assert code == 0 and result["results"][0]["verdict"] == applied.json["verdict"] == "pass"
     assert paths == {p["service"]: (p["reachable"], p["via"]) for p in applied.json["paths"]}
     assert paths["s3"] == (True, "gateway-endpoint")
+
+
+def test_a_read_deferred_to_apply_counts_even_where_planned_values_leave_it_out(tmp_path: Path) -> None:
+    # Terraform versions differ on listing a deferred read in planned_values; resource_changes
+    # (action "read") always has it.
+    document = json.loads((FOLDER / "nat-read-at-apply.plan.json").read_text())
+    root = document["planned_values"]["root_module"]
+    root["resources"] = [r for r in root["resources"] if r["address"] != "data.aws_nat_gateway.egress[0]"]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+
+    code, result = report(path, "nat-read-at-apply", "--format", "json")
+    s3 = next(p for p in result["results"][0]["paths"] if p["service"] == "s3")
+
+    assert code == 3 and s3["reachable"] is None
+    assert "comes from data.aws_nat_gateway.egress[0].id, known only at apply" in s3["hops"][-1]["detail"]

@@ -208,6 +208,12 @@ def parse(document: Mapping[str, Any]) -> Plan:
         for raw in module.get("resources", []) or []:
             res = _resource(raw, unknown)
             (data if res.mode == "data" else resources).append(res)
+    known = {r.address for r in data}
+    for change in document.get("resource_changes", []) or []:
+        # A read deferred to apply, whatever planned_values holds: its values are `after`.
+        if change.get("mode") == "data" and change["address"] not in known:
+            values = change.get("change", {}).get("after") or {}
+            data.append(_resource({**change, "values": values if isinstance(values, Mapping) else {}}, unknown))
     # Data sources read at plan time are in prior_state; the ones deferred to apply are not.
     prior = (document.get("prior_state") or {}).get("values", {}).get("root_module", {})
     known = {r.address for r in data}

@@ -3,7 +3,9 @@ compute it, through the configuration's references — attribute references to a
 (`aws_subnet.x.availability_zone`), `count.index` / `each.key` / splat instances, module
 outputs (for expressions included), module variables, data sources read at plan time, and
 inline blocks Terraform records as ONE expression for the whole attribute
-(`"route": {"references": [...]}`). What stays unknown is an `Unknown`, never a guess."""
+(`"route": {"references": [...]}`). What stays unknown is an `Unknown`, never a guess; an
+attribute of a data source Terraform reads only at apply is one `at_apply`, and what it
+decides is undecided (shapes.Values.decides, the network's `undecided`)."""
 
 from __future__ import annotations
 
