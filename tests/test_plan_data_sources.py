@@ -200,3 +200,33 @@ def test_a_read_deferred_to_apply_counts_even_where_planned_values_leave_it_out(
 
     assert code == 3 and s3["reachable"] is None
     assert "comes from data.aws_nat_gateway.egress[0].id, known only at apply" in s3["hops"][-1]["detail"]
+
+
+def test_an_inline_rule_read_at_apply_leaves_its_group_undecided(tmp_path: Path) -> None:
+    # The endpoints' group admits HTTPS through an inline `ingress {}` block whose cidr_blocks
+    # come from a data source read at apply (Terraform writes one expression for the block).
+    def inline(document: dict[str, Any]) -> None:
+        rule = "aws_vpc_security_group_ingress_rule.endpoints_https"
+        root = document["planned_values"]["root_module"]
+        root["resources"] = [r for r in root["resources"] if r["address"] != rule]
+        document["resource_changes"] = [c for c in document["resource_changes"] if c["address"] != rule]
+        address = "aws_security_group.endpoints"
+        planned = next(r for r in root["resources"] if r["address"] == address)
+        change = next(c for c in document["resource_changes"] if c["address"] == address)
+        config = next(r for r in document["configuration"]["root_module"]["resources"] if r["address"] == address)
+        block = {"from_port": 443, "to_port": 443, "protocol": "tcp", "self": False, "security_groups": []}
+        planned["values"]["ingress"] = change["change"]["after"]["ingress"] = [{**block, "prefix_list_ids": []}]
+        change["change"]["after_unknown"]["ingress"] = [{"cidr_blocks": True}]
+        references = ["data.aws_prefix_list.s3[0].cidr_blocks", "data.aws_prefix_list.s3[0]", "data.aws_prefix_list.s3"]
+        config["expressions"]["ingress"] = {"references": references}
+
+    code, result = report(_edited(tmp_path, inline), "s3-list-read-at-apply", "--format", "json")
+    kms = next(p for p in result["results"][0]["paths"] if p["service"] == "kms")
+
+    assert code == 3 and kms["reachable"] is None
+    last = kms["hops"][-1]
+    assert last["type"] == "security-group" and last["id"] == "sg-aws_security_group.endpoints"
+    assert (
+        "aws_security_group.endpoints.ingress[0].cidr_blocks comes from data.aws_prefix_list.s3[0].cidr_blocks"
+        in (last["detail"])
+    )
