@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from glue_netcheck.checks.finding import Finding
-from glue_netcheck.model.glue import Consumer, GlueConnection
-from glue_netcheck.net.trace import PathResult
+if TYPE_CHECKING:  # annotations only: the renderers' seam imports this at start-up
+    from glue_netcheck.checks.finding import Finding
+    from glue_netcheck.model.glue import Consumer, GlueConnection
+    from glue_netcheck.net.trace import PathResult
 
 Verdict = Literal["pass", "warn", "fail", "unknown"]
 

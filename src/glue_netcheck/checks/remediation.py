@@ -150,8 +150,8 @@ def public_subnets(network: Network, vpc_id: str, availability_zone: str | None)
     AZ first (a NAT gateway in the Glue subnet's AZ keeps traffic in the zone)."""
     igws = {g.id for g in network.internet_gateways.values() if vpc_id in g.attached_vpc_ids}
     found = []
-    for subnet in network.subnets.values():
-        table = network.route_table_for(subnet) if subnet.vpc_id == vpc_id else None
+    for subnet in network.subnets_in(vpc_id):
+        table = network.route_table_for(subnet)
         if table and any(
             str(r.destination) == "0.0.0.0/0" and r.target == "internet-gateway" and r.target_id in igws
             for r in table.routes

@@ -12,13 +12,13 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glue_netcheck.collect import snapshot as snapshots
 from glue_netcheck.errors import AnalysisError
-from glue_netcheck.model.build import build_inventory
-from glue_netcheck.model.glue import ConsumerKind, Inventory
-from glue_netcheck.model.raw import ModelError
+
+if TYPE_CHECKING:  # the model loads when an input is built, not at start-up (`--help`)
+    from glue_netcheck.model.glue import ConsumerKind, Inventory
 
 
 class InputError(AnalysisError):
@@ -27,6 +27,9 @@ class InputError(AnalysisError):
 
 def build(region: str, raw: Mapping[str, Any], where: str, error: type[AnalysisError] = InputError) -> Inventory:
     """Raw AWS answers (live, snapshot, merged plan) -> the model; a bad value is one line."""
+    from glue_netcheck.model.build import build_inventory
+    from glue_netcheck.model.raw import ModelError
+
     try:
         return build_inventory(region, raw)
     except (ModelError, RecursionError) as exc:

@@ -16,7 +16,6 @@ from typing import Any
 from glue_netcheck import __version__
 from glue_netcheck.collect.files import read_json, write_atomic, write_atomic_bytes
 from glue_netcheck.errors import AnalysisError
-from glue_netcheck.model.redact import redact_connection
 
 FORMAT = "glue-netcheck-snapshot"
 VERSION = 1
@@ -37,6 +36,8 @@ def make(regions: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _redacted(region: Mapping[str, Any]) -> dict[str, Any]:
+    from glue_netcheck.model.redact import redact_connection  # only `snapshot` writes one
+
     glue = dict(region.get("glue", {}))
     glue["Connections"] = [redact_connection(c) for c in glue.get("Connections", [])]
     return {**region, "glue": glue}

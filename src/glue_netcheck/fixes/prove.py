@@ -19,6 +19,7 @@ from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks.finding import Finding, Fix
 from glue_netcheck.fixes.candidates import Candidate, candidates, service_of, situation
 from glue_netcheck.model.glue import Inventory
+from glue_netcheck.net.memo import Memo
 
 PROVEN_SEVERITIES = ("error", "warning")
 
@@ -70,6 +71,18 @@ def applied(inventory: Inventory, candidate: Candidate) -> Inventory:
     return result
 
 
+# The analyses after a change, for the report being proven: two findings with one cause (kms
+# and glue blocked by one ACL rule) try the same candidate, so the same changed model. Small:
+# one report's findings are proven one after another, and a scan must not keep every report.
+_AFTER = Memo(64)
+
+
+def reanalysed(changed: Inventory, report: ConnectionReport) -> ConnectionReport:
+    key = (id(changed), report.connection.name, id(report.consumers))
+    pins = (changed, report.consumers)
+    return _AFTER.get(key, pins, lambda: analyse_connection(changed, report.connection.name, report.consumers))
+
+
 def _problems(report: ConnectionReport, after: ConnectionReport, finding: Finding, service: str | None) -> list[str]:
     problems: list[str] = []
     if service is not None:
@@ -101,7 +114,7 @@ def _problems(report: ConnectionReport, after: ConnectionReport, finding: Findin
 def attempt(inventory: Inventory, report: ConnectionReport, finding: Finding, candidate: Candidate) -> Outcome:
     """Apply the candidate to the model, analyse the connection again, and judge."""
     changed = applied(inventory, candidate)
-    after = analyse_connection(changed, report.connection.name, report.consumers)
+    after = reanalysed(changed, report)
     service = situation(inventory, report, finding).service
     problems = _problems(report, after, finding, service)
     what = "; ".join(e.says() for e in candidate)

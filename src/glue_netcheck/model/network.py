@@ -272,34 +272,66 @@ class Network:
         """The known ENIs of one subnet (an interface endpoint's ENI there, for example)."""
         return tuple(e for e in self.interfaces.values() if e.subnet_id == subnet_id)
 
+    # Indexes built once per network (a scan asks each question thousands of times; a scan of
+    # every table, ACL or endpoint of the region per question made large regions superlinear).
+    # The first match in data order wins, as the scans they replace did.
+
+    @cached_property
+    def _tables(self) -> tuple[dict[str, RouteTable], dict[str, RouteTable]]:
+        by_subnet: dict[str, RouteTable] = {}
+        main: dict[str, RouteTable] = {}
+        for table in self.route_tables:
+            for subnet_id in table.subnet_ids:
+                by_subnet.setdefault(subnet_id, table)
+            if table.is_main:
+                main.setdefault(table.vpc_id, table)
+        return by_subnet, main
+
+    @cached_property
+    def _acls(self) -> tuple[dict[str, NetworkAcl], dict[str, NetworkAcl]]:
+        by_subnet: dict[str, NetworkAcl] = {}
+        default: dict[str, NetworkAcl] = {}
+        for acl in self.network_acls:
+            for subnet_id in acl.subnet_ids:
+                by_subnet.setdefault(subnet_id, acl)
+            if acl.is_default:
+                default.setdefault(acl.vpc_id, acl)
+        return by_subnet, default
+
+    @cached_property
+    def _endpoints(self) -> dict[tuple[str, str], tuple[VpcEndpoint, ...]]:
+        index: dict[tuple[str, str], list[VpcEndpoint]] = {}
+        for e in self.endpoints:
+            index.setdefault((e.vpc_id, e.service_name), []).append(e)
+        return {key: tuple(found) for key, found in index.items()}
+
+    @cached_property
+    def _subnets_by_vpc(self) -> dict[str, tuple[Subnet, ...]]:
+        index: dict[str, list[Subnet]] = {}
+        for subnet in self.subnets.values():
+            index.setdefault(subnet.vpc_id, []).append(subnet)
+        return {vpc_id: tuple(found) for vpc_id, found in index.items()}
+
+    def subnets_in(self, vpc_id: str) -> tuple[Subnet, ...]:
+        """The VPC's subnets, in data order."""
+        return self._subnets_by_vpc.get(vpc_id, ())
+
     def route_table_for(self, subnet: Subnet) -> RouteTable | None:
         """The subnet's explicitly associated table, else its VPC's main table."""
-        for table in self.route_tables:
-            if subnet.id in table.subnet_ids:
-                return table
-        for table in self.route_tables:
-            if table.vpc_id == subnet.vpc_id and table.is_main:
-                return table
-        return None
+        by_subnet, main = self._tables
+        return by_subnet.get(subnet.id) or main.get(subnet.vpc_id)
 
     def network_acl_for(self, subnet: Subnet) -> NetworkAcl | None:
         """The subnet's associated ACL, else its VPC's default ACL."""
-        for acl in self.network_acls:
-            if subnet.id in acl.subnet_ids:
-                return acl
-        for acl in self.network_acls:
-            if acl.vpc_id == subnet.vpc_id and acl.is_default:
-                return acl
-        return None
+        by_subnet, default = self._acls
+        return by_subnet.get(subnet.id) or default.get(subnet.vpc_id)
 
     def endpoints_for(self, vpc_id: str, service_name: str, kind: str) -> list[VpcEndpoint]:
         """Live endpoints of one type (Interface, Gateway) for a service in a VPC."""
         return [
             e
-            for e in self.endpoints
-            if e.vpc_id == vpc_id
-            and e.type.lower() == kind.lower()
-            and e.service_name == service_name
+            for e in self._endpoints.get((vpc_id, service_name), ())
+            if e.type.lower() == kind.lower()
             and e.state not in ("deleted", "deleting", "rejected", "failed", "expired")
         ]
 
