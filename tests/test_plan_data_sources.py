@@ -105,8 +105,16 @@ def test_a_required_value_read_at_apply_is_undecided_not_exit_2(tmp_path: Path) 
         _read_at_apply(document, "aws_subnet.glue", "vpc_id")
         _read_at_apply(document, "aws_security_group.glue", "vpc_id")
 
+    def cidr(document: dict[str, Any]) -> None:
+        _read_at_apply(document, "aws_subnet.glue", "cidr_block")
+
     # The stand-in VPC names the first resource that took it.
-    for edit, named in ((service, "aws_vpc_endpoint.kms.service_name"), (vpc, "aws_security_group.glue.vpc_id")):
+    edits = (
+        (service, "aws_vpc_endpoint.kms.service_name"),
+        (vpc, "aws_security_group.glue.vpc_id"),
+        (cidr, "aws_subnet.glue.cidr_block"),
+    )
+    for edit, named in edits:
         code, result = report(_edited(tmp_path, edit), "s3-list-read-at-apply", "--format", "json")
         [connection] = result["results"]
         assert code == 3 and connection["verdict"] == "unknown", named

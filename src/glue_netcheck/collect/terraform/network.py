@@ -40,7 +40,7 @@ def vpc(raw: Raw, v: Values) -> None:
 
 def subnet(raw: Raw, v: Values) -> None:
     cidr = v.required("cidr_block", placeholder=_NO_CIDR)
-    free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5
+    free = ipaddress.ip_network(cidr, strict=False).num_addresses - 5 if cidr != _NO_CIDR else None
     # AWS picks the zone of a subnet that names none: never assume one.
     zone = v.or_later("availability_zone")
     raw.add(
@@ -50,7 +50,7 @@ def subnet(raw: Raw, v: Values) -> None:
             "VpcId": v.required("vpc_id"),
             "CidrBlock": cidr,
             "AvailabilityZone": zone,
-            "AvailableIpAddressCount": free,
+            **({"AvailableIpAddressCount": free} if free is not None else {}),
         },
     )
 

@@ -91,7 +91,7 @@ class Values:
             # Named after the data source's attribute: resources set from one value share it.
             kinds = FIELD_KINDS.get(str(path[-1]))
             standin = placeholder or f"{kinds[0] if kinds else ''}{unknown.what}"
-            for key in (self.res.id, standin):
+            for key in (self.res.id,) if placeholder else (self.res.id, standin):
                 self.plan.undecide(key, self.why(path, unknown))
             return standin
         expression = self.plan.config_resource(self.res).get("expressions", {}).get(str(path[0]), {})
