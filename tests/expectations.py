@@ -83,10 +83,11 @@ CASES: dict[str, Expect] = {
     "nacl-blocks-return-traffic": Expect(
         "fail",
         (*KMS_BOTH, "s3-timeout"),
-        {"kms": (False, None, "network-acl", "nacl"), "s3": (False, None, "network-acl", "nacl")},
+        {"kms": (False, None, "network-acl", "nacl"), "s3": (False, None, "network-acl", "nacl"), **NO_WAY_OUT},
         # One ACL entry cures both paths: one cause, one finding.
         frozenset({("kms-reachable", "error", "nacl")}),
         folded={"kms-reachable": ("s3-reachable",)},
+        external_target=False,
     ),
     "igw-route-only": Expect(
         "fail",
@@ -110,10 +111,13 @@ CASES: dict[str, Expect] = {
             "dns-resolution-failure",
             "kms-timeout",
             "s3-timeout",
+            "target-unreachable",
         ),
-        {"kms": (False, None, "vpc", "vpc"), "s3": (False, None, "vpc", "vpc")},
+        # No name resolves: the target's host name too (decided, not undecided).
+        {"kms": (False, None, "vpc", "vpc"), "s3": (False, None, "vpc", "vpc"), "target": (False, None, "vpc", "vpc")},
         frozenset({("vpc-dns-attributes", "error", "vpc")}),
-        folded={"vpc-dns-attributes": ("kms-reachable", "s3-reachable")},
+        folded={"vpc-dns-attributes": ("kms-reachable", "s3-reachable", "target-reachable")},
+        external_target=False,
     ),
     "custom-dns-servers": Expect(
         "unknown",
@@ -141,12 +145,18 @@ CASES: dict[str, Expect] = {
         {"kms": (True, "nat-gateway", None, None), **HEALTHY_S3},
         frozenset({("subnet-free-ips", "error", "subnet")}),
     ),
-    "transit-gateway-egress": Expect("unknown", (), {"kms": (None, "transit-gateway", None, None), **HEALTHY_S3}),
+    "transit-gateway-egress": Expect(
+        "unknown",
+        (),
+        {"kms": (None, "transit-gateway", None, None), **HEALTHY_S3, **NO_WAY_OUT},
+        external_target=False,
+    ),
     "nat-without-igw-route": Expect(
         "fail",
         KMS_BOTH,
-        {"kms": (False, None, "route-table", "public_route_table"), **HEALTHY_S3},
+        {"kms": (False, None, "route-table", "public_route_table"), **HEALTHY_S3, **NO_WAY_OUT},
         frozenset({("kms-reachable", "error", "public_route_table")}),
+        external_target=False,
     ),
     "kms-unused": Expect(
         "unknown",
@@ -176,9 +186,14 @@ CASES: dict[str, Expect] = {
     "no-egress": Expect(
         "fail",
         (*KMS_BOTH, "s3-timeout", "security-group-validation-failed"),
-        {"kms": (False, None, "security-group", "glue_sg"), "s3": (False, None, "security-group", "glue_sg")},
+        {
+            "kms": (False, None, "security-group", "glue_sg"),
+            "s3": (False, None, "security-group", "glue_sg"),
+            **NO_WAY_OUT,
+        },
         frozenset({("security-group-egress", "error", "glue_sg")}),
         folded={"security-group-egress": ("kms-reachable", "s3-reachable")},
+        external_target=False,
     ),
     "missing-security-group": Expect(
         "fail",

@@ -87,8 +87,6 @@ EDGES = [
     Edge(
         "ip-egress-32",
         **PASS_LOCAL,
-        defect="exit 3 / unknown: target reachable null, hop SG_PARTIAL_MATCH 'allows only part of tcp 5432 "
-        "to 10.20.21.50 (10.20.21.0/24)' - the ENI's subnet is used instead of the known address",
     ),
     Edge(
         "ip-egress-32-other",
@@ -98,14 +96,10 @@ EDGES = [
         False,
         ("security-group", "sg.glue-dbpin"),
         TARGET,
-        defect="exit 3 / unknown: target reachable null (SG_PARTIAL_MATCH) although the only 5432 egress "
-        "rule is to 10.20.21.50/32 and the target is 10.20.21.51",
     ),
     Edge(
         "ip-acl-32",
         **PASS_LOCAL,
-        defect="exit 1 / fail: blocked_at network-acl acl.core.pin 'no outbound rule allows tcp 5432 to "
-        "10.20.21.50 (implicit deny)' although rule 100 allows tcp 5432 to 10.20.21.50/32",
     ),
     Edge("ip-acl-32-other", 1, "fail", "target", False, ("network-acl", "acl.core.pin"), TARGET),
     # --- Kafka: every bootstrap broker, on its protocol's port [F: "Kafka:
@@ -131,8 +125,6 @@ EDGES = [
         "target",
         None,
         undecided=("virtual-private-gateway", "vgw"),
-        defect="exit 1 / fail: blocked_at network-acl acl.core.hard 'no inbound rule allows return traffic "
-        "from 172.16.5.5 … (ports 1024-65535)': Glue's own return ports are 32768-60999, which rule 110 admits",
     ),
     # --- Route selection and appliances [F: "GatewayId can hold a vpce-… id: a Gateway Load
     # Balancer endpoint … inconclusive, not a mismatch"; "0.0.0.0/1 + 128.0.0.0/1 beat 0.0.0.0/0"].
@@ -170,8 +162,7 @@ EDGES = [
         "unknown",
         "target",
         None,
-        defect="exit 0 / pass: no target path; info finding 'its public path is blocked at <rtb.ep.peer> "
-        "(NO_ROUTE_TO_DESTINATION)' - the host can only work if it resolves into this VPC or the peered one",
+        undecided=("route-table", "rtb.ep.peer"),
     ),
     Edge(
         "corp-host-vpn-only",
@@ -179,8 +170,7 @@ EDGES = [
         "unknown",
         "target",
         None,
-        defect="exit 0 / pass: no target path; info finding 'its public path is blocked at <rtb.ep.vpn>' - the "
-        "host can only work if it resolves to the VPN's network (172.16/12 via the VPN gateway: undecidable)",
+        undecided=("route-table", "rtb.ep.vpn"),
     ),
     # --- Address spaces [F: "the S3 managed prefix list holds S3's ranges only, so an egress rule
     # to it admits S3 and never KMS"].

@@ -13,7 +13,7 @@ from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
 # Checks that only say "this path is blocked at X": a finding of another check on X with the
 # same severity is the cause, told better (no self-referencing egress, DNS support off, private
 # DNS off...); it takes over what the path check predicts.
-GENERIC: frozenset[str] = frozenset(c.id for c in service_paths.CHECKS)
+GENERIC: frozenset[str] = frozenset({*(c.id for c in service_paths.CHECKS), "target-reachable"})
 
 
 def _rank(finding: Finding) -> tuple[int, int]:

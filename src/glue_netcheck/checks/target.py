@@ -24,9 +24,10 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
     must admit the connection's group or subnet on the port. In another VPC of the account the
     route must go through an active VPC peering joining both VPCs, and the target subnet's
     route table must send the replies back through it; a transit gateway or VPN stays
-    undecidable. A host that maps to nothing is external: it needs a NAT gateway or a route to
-    its network; its public path is traced and reported as an info note (the host may sit
-    behind a VPN the API cannot show), and is undecided when the subnet has no way out at all.
+    undecidable. A host that maps to nothing is external: an open public path (through a NAT
+    gateway) is an info note; otherwise the target is undecided, never a pass: the name may
+    resolve inside the VPC or behind a peering, VPN or transit gateway, which the API cannot
+    show, and a public host would fail.
 
     How Glue fails
     The job reaches AWS but not its database: "Communications link failure" (JDBC), connect
@@ -51,31 +52,13 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
     if path is None:
         if placement.kind == "database" or not ctx.network_valid or source is None:
             return
-        public = public_path(ctx, address.port)
+        # No target path: an external name whose public path is open (net/target.py makes any
+        # other external name an undecided path).
         external = (
             f"{where} is not among this account's resources (RDS, addresses in the VPC): it is external, "
-            "reached only through a NAT gateway or a route to its network"
+            "reached through the NAT gateway"
         )
-        if public is not None and public.reachable is False and public.blocked_at is not None:
-            # Info, not a warning: the host may well sit behind a VPN the API cannot show.
-            yield Issue(
-                public.blocked_at.id,
-                f"{external}, and its public path is blocked at {public.blocked_at.id} ({public.blocked_at.reason})",
-                "route 0.0.0.0/0 through a NAT gateway, or route the target's network through a VPN, peering or "
-                "transit gateway",
-                severity="info",
-            )
-        elif public is not None and public.reachable is None:
-            unknown = next((h for h in public.hops if h.verdict == "unknown"), None)
-            why = f" ({unknown.id}: {unknown.detail})" if unknown else ""
-            yield Issue(
-                address.host,
-                f"{external}; whether its public path is open cannot be decided{why}",
-                f"verify the route from {ctx.connection.subnet_id} to {where} beyond the VPC",
-                severity="info",
-            )
-        else:
-            yield Issue(address.host, f"{external}; the public path is open", "", severity="info")
+        yield Issue(address.host, f"{external}; the public path is open", "", severity="info")
         return
     if path.reachable is False and path.blocked_at is not None and ctx.network_valid:
         drop = next((h for h in path.hops if h.verdict == "deny"), None)

@@ -3,6 +3,8 @@ the route back must both use an active peering that joins the two VPCs."""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
+
 from glue_netcheck.model.network import SecurityGroup, Subnet
 from glue_netcheck.net import routing
 from glue_netcheck.net.security_groups import Peer
@@ -11,21 +13,28 @@ from glue_netcheck.net.tracer import Tracer
 
 
 def to_peered_subnet(
-    tracer: Tracer, port: int, subnet: Subnet, groups: tuple[SecurityGroup, ...], owner: str
+    tracer: Tracer,
+    port: int,
+    subnet: Subnet,
+    groups: tuple[SecurityGroup, ...],
+    owner: str,
+    addresses: tuple[IPv4Network, ...] = (),
 ) -> Via | None:
     """Glue ENIs to `subnet` of another VPC, guarded by `groups`: egress, the peering there and
-    back, the ACLs of both subnets both ways, the destination's ingress."""
+    back, the ACLs of both subnets both ways, the destination's ingress. `addresses`: the
+    destination's own addresses where known (else anywhere in `subnet`)."""
     source = tracer.source
-    target = Peer((subnet.cidr,), frozenset(g.id for g in groups), label=f"{owner} ({subnet.cidr})")
+    networks = addresses or (subnet.cidr,)
+    target = Peer(networks, frozenset(g.id for g in groups), label=f"{owner} ({', '.join(map(str, networks))})")
     tracer.security_groups(source.groups, "egress", target, port, source.subnet.id)
     if not peering_route(tracer, source.subnet, subnet):
         return None
     request = f"tcp {port} to {owner}"
-    tracer.crossing(source.subnet, subnet, port, request)
+    tracer.crossing(source.subnet, subnet, port, request, server=addresses)
     tracer.security_groups(groups, "ingress", source.peer, port, owner)
     if not peering_route(tracer, subnet, source.subnet, back=True):
         return None
-    tracer.crossing(subnet, source.subnet, port, request, return_traffic=True)
+    tracer.crossing(subnet, source.subnet, port, request, return_traffic=True, server=addresses)
     return "vpc-peering"
 
 

@@ -18,7 +18,7 @@ from ipaddress import IPv4Network
 from glue_netcheck.model.network import Network, RouteTable, SecurityGroup, Subnet
 from glue_netcheck.model.targets import Address, Placement, ip_literal
 from glue_netcheck.net import dns, nacl, routing
-from glue_netcheck.net.memo import Memo
+from glue_netcheck.net.memo import PerOwner
 from glue_netcheck.net.paths import source_key
 from glue_netcheck.net.peering import to_peered_subnet
 from glue_netcheck.net.public import via_public_address
@@ -28,7 +28,8 @@ from glue_netcheck.net.services import External
 from glue_netcheck.net.trace import Hop, PathResult, Via, first_drop, first_unknown
 from glue_netcheck.net.tracer import Source, Tracer
 
-# Route targets that take traffic out of the VPC towards addresses beyond it.
+# Route targets that take traffic out of the VPC towards addresses beyond it (the NAT gateway
+# is the public way; the others lead to networks a host name may resolve into).
 _WAYS_OUT = frozenset(
     {
         "nat-gateway",
@@ -46,11 +47,11 @@ _WAYS_OUT = frozenset(
 
 def target_path(network: Network, source: Source, target: Address, placement: Placement) -> PathResult:
     """The trace to one address of the connection's target. Memoised like `service_path`."""
-    key = (id(network), source_key(source), target, placement)
-    return _MEMO.get(key, (network, source), lambda: _target_path(network, source, target, placement))
+    key = (source_key(source), target, placement)
+    return _MEMO.get(network, key, source, lambda: _target_path(network, source, target, placement))
 
 
-_MEMO = Memo()
+_MEMO = PerOwner()
 
 
 def _target_path(network: Network, source: Source, target: Address, placement: Placement) -> PathResult:
@@ -79,15 +80,20 @@ def _target_path(network: Network, source: Source, target: Address, placement: P
 
 def target_paths(network: Network, source: Source, pairs: Sequence[tuple[Address, Placement]]) -> PathResult | None:
     """One path for the whole target (every broker, every zone): its hops in order, the first
-    drop blocking it. None when every address is an external host name the subnet has a way
-    out to (the contract traces only what the account's resources place; the check reports it)."""
-    way_out = has_way_out(network, source.subnet)
+    drop blocking it. None when every address is an external host name whose public path is
+    open (the contract traces only what the account's resources place; the check reports it).
+    An external name whose public path is not open is undecided, never a pass: it may resolve
+    inside the VPC or behind a peering, VPN or transit gateway, which the API cannot show."""
     traced = []
     for address, placement in pairs:
         if placement.kind != "external" or ip_literal(address.host) is not None:
             traced.append(target_path(network, source, address, placement))
-        elif not way_out:
-            traced.append(_inside_only(network, source, address))
+        elif (public := _public(network, source, address.port)).reachable is not True:
+            drop = first_drop(public.hops)
+            if drop is not None and drop.code == "DNS_SUPPORT_DISABLED":  # no name resolves at all
+                traced.append(target_path(network, source, address, placement))
+            else:
+                traced.append(_undecided_name(network, source, address, public))
     if not traced:
         return None
     if len(traced) == 1:
@@ -107,26 +113,31 @@ def target_paths(network: Network, source: Source, pairs: Sequence[tuple[Address
     )
 
 
-def _inside_only(network: Network, source: Source, target: Address) -> PathResult:
-    """A host name that maps to nothing of the account, from a subnet with no way out of its
-    VPC: it works only if the name resolves inside the VPC, which the API cannot show."""
-    text = (
-        f"{target.host} maps to no resource of this account and {source.subnet.id} has no route out of "
-        f"{source.vpc.id} (no NAT gateway, transit gateway, VPN or peering): it is reachable only if it "
-        "resolves to an address inside the VPC, which the API answers cannot show"
-    )
+def _public(network: Network, source: Source, port: int) -> PathResult:
+    """The public path on `port` (it does not depend on the host name: one trace serves all)."""
+    anywhere = Address("an external host", port)
+    return target_path(network, source, anywhere, Placement("external", anywhere.host))
+
+
+def _undecided_name(network: Network, source: Source, target: Address, public: PathResult) -> PathResult:
+    """A host name that maps to nothing of the account, whose public path is not open: it works
+    only if the name resolves inside the VPC or to a network behind its other routes."""
     table = network.route_table_for(source.subnet)
+    others = [r for r in table.routes if r.target in _WAYS_OUT and r.target != "nat-gateway"] if table else []
+    beyond = sorted({f"{r.target} {r.target_id}" for r in others})
+    if public.blocked_at is not None:
+        why = f"its public path is blocked at {public.blocked_at.id} ({public.blocked_at.reason})"
+    elif public.reachable is None:
+        why = "its public path cannot be decided"
+    else:
+        why = f"{source.subnet.id} has no NAT gateway route"
+    where = f"inside {source.vpc.id}" + (f" or behind {', '.join(beyond)}" if beyond else "")
+    text = (
+        f"{target.host} maps to no resource of this account and {why}: it is reachable only if it resolves "
+        f"to an address {where}, which the API answers cannot show"
+    )
     hop = Hop("route-table", table.id if table else source.subnet.id, "unknown", text, code="DATA_MISSING")
     return PathResult("target", target.host, target.port, None, None, (hop,))
-
-
-def has_way_out(network: Network, subnet: Subnet) -> bool:
-    """Whether `subnet`'s routes lead anywhere beyond its VPC that could hold a host (an
-    internet gateway does not: Glue's ENIs have private addresses only). Unknown counts as yes."""
-    table = network.route_table_for(subnet)
-    if table is None:
-        return network.unreadable("route-table") is not None
-    return any(r.target in _WAYS_OUT for r in table.routes)
 
 
 def _groups(network: Network, placement: Placement) -> tuple[SecurityGroup, ...]:
@@ -159,7 +170,8 @@ def _to_same_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None:
         if placement.kind == "ip" and placement.interface is None:
             reached = _to_unguarded(tracer, port, subnet, placement.resource) and reached
             continue
-        reached = tracer.to_private(port, subnet, _groups(tracer.network, placement), owner) and reached
+        groups = _groups(tracer.network, placement)
+        reached = tracer.to_private(port, subnet, groups, owner, _own_addresses(placement)) and reached
         if subnet.id != source.subnet.id:
             reached = tracer.local_route(subnet, (source.subnet.cidr,)) and reached
     return "local" if reached else None
@@ -203,9 +215,17 @@ def _to_other_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None
         text = f"the network of {placement.vpc_id} is not known"
         tracer.stop("vpc", str(placement.vpc_id), "unknown", text, "DATA_MISSING")
         return None
-    groups = _groups(tracer.network, placement)
-    vias = [to_peered_subnet(tracer, port, s, groups, _owner(placement, r, len(places) > 1)) for s, r in places]
+    groups, addresses = _groups(tracer.network, placement), _own_addresses(placement)
+    many = len(places) > 1
+    vias = [to_peered_subnet(tracer, port, s, groups, _owner(placement, r, many), addresses) for s, r in places]
     return vias[0] if all(vias) else None
+
+
+def _own_addresses(placement: Placement) -> tuple[IPv4Network, ...]:
+    """An IP literal's own address, once its ENI is found: rules and ACL entries are judged on
+    it, not on its whole subnet (a database's addresses are not in the data: its subnets)."""
+    literal = ip_literal(placement.resource)
+    return (IPv4Network(f"{literal}/32"),) if literal is not None and placement.interface else ()
 
 
 def _to_private_elsewhere(tracer: Tracer, target: Address) -> Via | None:
@@ -265,7 +285,9 @@ def _private_through_nat(tracer: Tracer, table: RouteTable, nat_id: str, target:
 
 
 def _acls(tracer: Tracer, subnet: Subnet, peer: Peer, port: int) -> None:
+    """The Glue subnet's ACL both ways. The connection is Glue's own (a VPN, peering or transit
+    gateway keeps its addresses): replies come back to its workers' ephemeral ports."""
     request = f"tcp {port} to {peer}"
     tracer.acl(subnet, egress=True, peers=peer.networks, ports=(port, port), purpose=request)
-    text = f"return traffic from {peer} (ports 1024-65535)"
-    tracer.acl(subnet, egress=False, peers=peer.networks, ports=nacl.EPHEMERAL, purpose=text)
+    text = f"return traffic from {peer} ({nacl.ports_text(nacl.GLUE_EPHEMERAL)})"
+    tracer.acl(subnet, egress=False, peers=peer.networks, ports=nacl.GLUE_EPHEMERAL, purpose=text, ephemeral=True)
