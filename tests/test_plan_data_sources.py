@@ -238,3 +238,22 @@ def test_an_inline_rule_read_at_apply_leaves_its_group_undecided(tmp_path: Path)
         "aws_security_group.endpoints.ingress[0].cidr_blocks comes from data.aws_prefix_list.s3[0].cidr_blocks"
         in (last["detail"])
     )
+
+
+def test_a_value_known_only_at_apply_through_a_local_is_undecided(tmp_path: Path) -> None:
+    # `prefix_list_id = local.s3_list` where the local holds a data source read at apply: the
+    # plan leaves locals out, so the rule's peer is undecided, not dropped (a false fail).
+    def through_local(document: dict[str, Any]) -> None:
+        rule = next(
+            r
+            for r in document["configuration"]["root_module"]["resources"]
+            if r["address"] == "aws_vpc_security_group_egress_rule.glue_s3"
+        )
+        rule["expressions"]["prefix_list_id"] = {"references": ["local.s3_list"]}
+
+    code, result = report(_edited(tmp_path, through_local), "s3-list-read-at-apply", "--format", "json")
+    s3 = next(p for p in result["results"][0]["paths"] if p["service"] == "s3")
+
+    assert code == 3 and s3["reachable"] is None
+    why = "aws_vpc_security_group_egress_rule.glue_s3.prefix_list_id comes from local.s3_list, known only at apply"
+    assert why in s3["hops"][-1]["detail"]

@@ -17,7 +17,7 @@ def test_plan_text_shows_terraform_fixes_at_addresses() -> None:
     result = run_cli(
         "plan", str(FLAT / f"{case}.plan.json"), "--snapshot", str(FLAT / f"{case}.before.json"), "--no-color"
     )
-    assert result.code in (0, 1), result.stderr
+    assert result.code in (0, 1, 3), result.stderr  # the analysis ran (3: some path undecided)
     fixes = result.stdout.split("  Fix:\n")[1:]
     assert fixes, result.stdout
     first = fixes[0].split("\n\n")[0]

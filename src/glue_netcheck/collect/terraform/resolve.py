@@ -22,7 +22,9 @@ class Unknown:
     """A value known only after apply that the plan does not determine."""
 
     what: str  # "aws_subnet.glue.availability_zone"
-    at_apply: bool = False  # an attribute of a data source Terraform reads only at apply
+    # Known only at apply through what the plan does not record: an attribute of a data source
+    # Terraform reads at apply, or a local (the plan leaves locals out).
+    at_apply: bool = False
 
 
 _CONTEXT = ("count", "each", "path", "terraform", "self")
@@ -58,8 +60,12 @@ def _resolve(plan: Plan, res: Resource, path: tuple[Any, ...]) -> Any:
     references = leaves(list(expression.get("references", [])))
     candidates = [c for ref in references for c in evaluate(plan, res, ref)]
     picked = _pick(plan, res, path, rest, candidates)
-    if isinstance(picked, Unknown) and any(r.startswith("local.") for r in references):
-        return _inferred(plan, res, path) or picked  # Terraform leaves locals out of the plan
+    local = next((r for r in references if r.startswith("local.")), None)
+    if local is not None and isinstance(picked, Unknown) and not picked.at_apply:
+        # Terraform leaves locals out of the plan: the id the plan implies, else undecided.
+        return _inferred(plan, res, path) or Unknown(local, at_apply=True)
+    if local is not None and picked == []:
+        return [Unknown(local, at_apply=True)]
     return picked
 
 
