@@ -4,7 +4,10 @@ records, so the same model builder and engine analyse it.
 plan.py loads it; resolve.py finds values unknown until apply through the configuration's
 references; network.py, glue.py and attach.py are the table {resource type: translator};
 merge.py applies the result to the existing resources; region.py reads the plan's own region;
-source.py maps addresses to `.tf` file and line (`--source-dir`).
+source.py maps addresses to `.tf` file and line (`--source-dir`). What a data source read only
+at apply decides (a route's target, a rule's peer, a connection's subnet) is recorded in the
+merged region's `ec2.KnownAfterApply` (resource id or stand-in -> why, naming the address and
+attribute): the model's `Network.undecided`, which the tracer and the checks leave undecided.
 """
 
 from __future__ import annotations
