@@ -84,9 +84,14 @@ def _no_memo(self: memo.Memo, key: object, pins: object, compute: Callable[[], A
     return compute()
 
 
+def _no_owner_memo(self: memo.PerOwner, owner: object, key: object, pins: object, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
 @pytest.fixture
 def reference(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memo.Memo, "get", _no_memo)
+    monkeypatch.setattr(memo.PerOwner, "get", _no_owner_memo)
     for name, scan in (
         ("route_table_for", _route_table_for),
         ("network_acl_for", _network_acl_for),

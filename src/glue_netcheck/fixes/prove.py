@@ -3,13 +3,14 @@ path reachable, the finding gone, and nothing that was reachable broken.
 
 Cost: one re-analysis per candidate tried. A scan proves each (placement, finding) once: the
 outcome is memoised on what decides it (the finding, the connection's subnet and groups, its
-paths' outcomes), and a candidate's changed model is built once per inventory so the tracer's
-own memo (by network identity) is shared by every connection it is tried on.
+paths' outcomes), and a candidate's changed model is built once while recent, so the tracer's
+own memo (per network) is shared by the connections it is tried on one after another.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -60,15 +61,34 @@ _MEMO = _Memo()
 
 
 def applied(inventory: Inventory, candidate: Candidate) -> Inventory:
-    cache = _MEMO.of(inventory)
-    key = ("apply", candidate)
-    if key not in cache:
-        changed = inventory
-        for edit in candidate:
-            changed = edit.apply(changed)
-        cache[key] = changed
-    result: Inventory = cache[key]
-    return result
+    """The changed model, built once while recently used: the same candidate (one ACL rule, one
+    endpoint) is tried on many connections of a subnet, and sharing the copy shares the
+    tracer's memo (per network). Bounded, least recently used out: each copy holds its own
+    copies of what the edit changed, and a scan's memory must not grow with its connections.
+    A copy with its own connections (an edit of the connection itself) serves one connection
+    only and would hold a copy of every connection: it is kept only for that report."""
+    key = (id(inventory), candidate)
+    hit = _APPLIED.get(key)
+    if hit is not None:
+        _APPLIED.move_to_end(key)
+        return hit[1]
+    changed = _apply(inventory, candidate)
+    if changed.connections is inventory.connections:
+        _APPLIED[key] = (inventory, changed)
+        if len(_APPLIED) > _APPLIED_SIZE:
+            _APPLIED.popitem(last=False)
+    return changed
+
+
+_APPLIED: OrderedDict[tuple[int, Candidate], tuple[Inventory, Inventory]] = OrderedDict()
+_APPLIED_SIZE = 2048
+
+
+def _apply(inventory: Inventory, candidate: Candidate) -> Inventory:
+    changed = inventory
+    for edit in candidate:
+        changed = edit.apply(changed)
+    return changed
 
 
 # The analyses after a change, for the report being proven: two findings with one cause (kms

@@ -6,11 +6,11 @@ what network ACL entries use; security-group rules are normalised to the same fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Network
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 ALL_PROTOCOLS = "-1"
 TCP = "6"
@@ -158,6 +158,7 @@ class NatGateway:
     subnet_id: str
     state: str
     connectivity: str  # public | private
+    public_ips: tuple[str, ...] = ()  # its Elastic IPs: what a public server sees the traffic come from
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,9 @@ class Peering:
     requester_vpc_id: str
     accepter_vpc_id: str
     status: str
+    # The VPCs whose public DNS names resolve to private addresses for the other side
+    # (PeeringOptions.AllowDnsResolutionFromRemoteVpc of that side); None: not in the data.
+    private_dns_for_remote: frozenset[str] | None = frozenset()
 
     def joins(self, a: str, b: str) -> bool:
         return {a, b} == {self.requester_vpc_id, self.accepter_vpc_id}
@@ -274,43 +278,24 @@ class Network:
 
     # Indexes built once per network (a scan asks each question thousands of times; a scan of
     # every table, ACL or endpoint of the region per question made large regions superlinear).
-    # The first match in data order wins, as the scans they replace did.
+    # The first match in data order wins, as the scans they replace did. `prove`'s changed
+    # copies of a network share the collections a change did not touch, and their indexes.
 
     @cached_property
     def _tables(self) -> tuple[dict[str, RouteTable], dict[str, RouteTable]]:
-        by_subnet: dict[str, RouteTable] = {}
-        main: dict[str, RouteTable] = {}
-        for table in self.route_tables:
-            for subnet_id in table.subnet_ids:
-                by_subnet.setdefault(subnet_id, table)
-            if table.is_main:
-                main.setdefault(table.vpc_id, table)
-        return by_subnet, main
+        return _shared("tables", self.route_tables, lambda t: _by_subnet(t, "is_main"))
 
     @cached_property
     def _acls(self) -> tuple[dict[str, NetworkAcl], dict[str, NetworkAcl]]:
-        by_subnet: dict[str, NetworkAcl] = {}
-        default: dict[str, NetworkAcl] = {}
-        for acl in self.network_acls:
-            for subnet_id in acl.subnet_ids:
-                by_subnet.setdefault(subnet_id, acl)
-            if acl.is_default:
-                default.setdefault(acl.vpc_id, acl)
-        return by_subnet, default
+        return _shared("acls", self.network_acls, lambda a: _by_subnet(a, "is_default"))
 
     @cached_property
     def _endpoints(self) -> dict[tuple[str, str], tuple[VpcEndpoint, ...]]:
-        index: dict[tuple[str, str], list[VpcEndpoint]] = {}
-        for e in self.endpoints:
-            index.setdefault((e.vpc_id, e.service_name), []).append(e)
-        return {key: tuple(found) for key, found in index.items()}
+        return _shared("endpoints", self.endpoints, _index_endpoints)
 
     @cached_property
     def _subnets_by_vpc(self) -> dict[str, tuple[Subnet, ...]]:
-        index: dict[str, list[Subnet]] = {}
-        for subnet in self.subnets.values():
-            index.setdefault(subnet.vpc_id, []).append(subnet)
-        return {vpc_id: tuple(found) for vpc_id, found in index.items()}
+        return _shared("subnets", self.subnets, _index_subnets)
 
     def subnets_in(self, vpc_id: str) -> tuple[Subnet, ...]:
         """The VPC's subnets, in data order."""
@@ -365,3 +350,47 @@ def _proto_ports(protocol: str, from_port: int, to_port: int) -> str:
     if (from_port, to_port) == (0, 65535):
         return f"{name} all ports"
     return f"{name} {from_port}" if from_port == to_port else f"{name} {from_port}-{to_port}"
+
+
+T = TypeVar("T")
+_INDEXES: dict[tuple[str, int], tuple[object, Any]] = {}
+
+
+def _shared(kind: str, source: object, build: Callable[[Any], T]) -> T:
+    """The index of `source`, one per collection object (kept alive by its entry, so its id is
+    not reused while cached)."""
+    key = (kind, id(source))
+    hit = _INDEXES.get(key)
+    if hit is None:
+        if len(_INDEXES) >= 4096:
+            _INDEXES.clear()
+        hit = _INDEXES[key] = (source, build(source))
+    index: T = hit[1]
+    return index
+
+
+def _by_subnet(items: tuple[Any, ...], fallback: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Route tables or ACLs by associated subnet, and each VPC's main table or default ACL
+    (the item whose `fallback` flag is set)."""
+    by_subnet: dict[str, Any] = {}
+    first: dict[str, Any] = {}
+    for item in items:
+        for subnet_id in item.subnet_ids:
+            by_subnet.setdefault(subnet_id, item)
+        if getattr(item, fallback):
+            first.setdefault(item.vpc_id, item)
+    return by_subnet, first
+
+
+def _index_endpoints(endpoints: tuple[VpcEndpoint, ...]) -> dict[tuple[str, str], tuple[VpcEndpoint, ...]]:
+    index: dict[tuple[str, str], list[VpcEndpoint]] = {}
+    for e in endpoints:
+        index.setdefault((e.vpc_id, e.service_name), []).append(e)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+def _index_subnets(subnets: Mapping[str, Subnet]) -> dict[str, tuple[Subnet, ...]]:
+    index: dict[str, list[Subnet]] = {}
+    for subnet in subnets.values():
+        index.setdefault(subnet.vpc_id, []).append(subnet)
+    return {vpc_id: tuple(found) for vpc_id, found in index.items()}

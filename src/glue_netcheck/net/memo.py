@@ -11,6 +11,7 @@ key, so an id is never reused by another object while the entry lives.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
@@ -34,6 +35,27 @@ class Memo:
             self.entries.clear()
         result = compute()
         self.entries[key] = (pins, result)
+        return result
+
+
+class PerOwner:
+    """Memos that live as long as their owner (a network): `prove` makes thousands of changed
+    copies of a network; a memo keyed on the copy's id would keep each alive until cleared,
+    and a scan's memory would grow with its connections."""
+
+    def __init__(self) -> None:
+        self.owners: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[object, Any]]] = weakref.WeakKeyDictionary()
+
+    def get(self, owner: object, key: Hashable, pins: object, compute: Callable[[], T]) -> T:
+        entries = self.owners.get(owner)
+        if entries is None:
+            entries = self.owners[owner] = {}
+        hit = entries.get(key)
+        if hit is not None:
+            value: T = hit[1]
+            return value
+        result = compute()
+        entries[key] = (pins, result)
         return result
 
 

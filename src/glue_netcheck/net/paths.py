@@ -12,7 +12,7 @@ from __future__ import annotations
 from glue_netcheck.model.network import Network
 from glue_netcheck.net import dns
 from glue_netcheck.net.endpoints import via_interface_endpoint
-from glue_netcheck.net.memo import Memo, ids
+from glue_netcheck.net.memo import PerOwner, ids
 from glue_netcheck.net.public import via_public_address
 from glue_netcheck.net.route_targets import tracer as new_tracer
 from glue_netcheck.net.services import Service
@@ -21,13 +21,13 @@ from glue_netcheck.net.tracer import Source
 
 
 def service_path(network: Network, source: Source, service: Service) -> PathResult:
-    """The trace for one service. Memoised on the identity of the network and of the source's
-    VPC, subnet and groups (see net/memo.py): hashing a Source walks every rule of its groups."""
-    key = (id(network), source_key(source), service)
-    return _MEMO.get(key, (network, source), lambda: _service_path(network, source, service))
+    """The trace for one service. Memoised per network (for as long as it lives) on the identity
+    of the source's VPC, subnet and groups (see net/memo.py): hashing a Source walks every rule
+    of its groups."""
+    return _MEMO.get(network, (source_key(source), service), source, lambda: _service_path(network, source, service))
 
 
-_MEMO = Memo()
+_MEMO = PerOwner()
 
 
 def source_key(source: Source) -> tuple[int, ...]:
