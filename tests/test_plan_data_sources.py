@@ -75,8 +75,8 @@ def test_the_text_report_says_what_is_known_only_at_apply() -> None:
     assert "s3 s3.eu-west-2.amazonaws.com:443 undecidable" in said
 
 
-def _edited(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    document = json.loads((FOLDER / "s3-list-read-at-apply.plan.json").read_text())
+def _edited(tmp_path: Path, edit: Callable[[dict[str, Any]], None], case: str = "s3-list-read-at-apply") -> Path:
+    document = json.loads((FOLDER / f"{case}.plan.json").read_text())
     edit(document)
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(document))
@@ -257,3 +257,70 @@ def test_a_value_known_only_at_apply_through_a_local_is_undecided(tmp_path: Path
     assert code == 3 and s3["reachable"] is None
     why = "aws_vpc_security_group_egress_rule.glue_s3.prefix_list_id comes from local.s3_list, known only at apply"
     assert why in s3["hops"][-1]["detail"]
+
+
+def _add(document: dict[str, Any], address: str, values: dict[str, Any], expressions: dict[str, Any]) -> None:
+    """A resource added to the real plan: unknown where its configuration references something;
+    a data source (`data.` address) read at apply, every attribute unknown."""
+    data = address.startswith("data.")
+    kind, name = address.removeprefix("data.").split(".")
+    unknown = {"id": True, **{k: True for k, e in expressions.items() if "references" in e}}
+    if data:
+        unknown = {"id": True, "cidr_block": True}
+    base = {"address": address, "mode": "data" if data else "managed", "type": kind, "name": name}
+    document["planned_values"]["root_module"]["resources"].append({**base, "values": values})
+    change = {"actions": ["read" if data else "create"], "before": None, "after": values, "after_unknown": unknown}
+    document["resource_changes"].append({**base, "change": change})
+    document["configuration"]["root_module"]["resources"].append({**base, "expressions": expressions})
+
+
+def test_an_acl_rule_read_at_apply_leaves_its_acl_undecided(tmp_path: Path) -> None:
+    # A network ACL on the Glue subnet allowing everything, and a deny rule whose CIDR a data
+    # source reads at apply (a VPC found through the one this plan creates): whether S3's
+    # traffic leaves the subnet is undecided; KMS, within the subnet, crosses no ACL.
+    def acl(document: dict[str, Any]) -> None:
+        filters = {"references": ["aws_vpc.lake.tags", "aws_vpc.lake"]}  # by tag, not by id
+        _add(document, "data.aws_vpc.peer", {}, {"tags": filters})
+        allow = {"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0}
+        entries = [{**allow, "to_port": 0}]
+        refs = {"vpc_id": ["aws_vpc.lake.id", "aws_vpc.lake"], "subnet_ids": ["aws_subnet.glue.id", "aws_subnet.glue"]}
+        values = {"ingress": entries, "egress": entries}
+        _add(document, "aws_network_acl.glue", values, {k: {"references": v} for k, v in refs.items()})
+        rule = {"rule_number": 50, "egress": True, "protocol": "-1", "rule_action": "deny", "from_port": 0}
+        expressions: dict[str, Any] = {
+            "network_acl_id": {"references": ["aws_network_acl.glue.id", "aws_network_acl.glue"]},
+            "cidr_block": {"references": ["data.aws_vpc.peer.cidr_block", "data.aws_vpc.peer"]},
+        }
+        _add(document, "aws_network_acl_rule.peer", {**rule, "to_port": 0}, expressions)
+
+    code, result = report(_edited(tmp_path, acl, "healthy"), "healthy", "--format", "json")
+    paths = {p["service"]: p for p in result["results"][0]["paths"]}
+    last = paths["s3"]["hops"][-1]
+
+    assert code == 3 and paths["kms"]["reachable"] is True and paths["s3"]["reachable"] is None
+    assert last["type"] == "network-acl" and last["id"] == "acl-aws_network_acl.glue"
+    why = "aws_network_acl_rule.peer.cidr_block comes from data.aws_vpc.peer.cidr_block, known only at apply"
+    assert why in last["detail"]
+
+
+def test_an_ipv6_acl_rule_is_not_taken_for_ipv4(tmp_path: Path) -> None:
+    # aws_network_acl_rule with ipv6_cidr_block (no cidr_block): once an exit 2 ("invalid IPv4
+    # CIDR None"); Glue's traffic is IPv4, so a deny-all IPv6 rule leaves every path open.
+    def ipv6(document: dict[str, Any]) -> None:
+        allow = {"rule_no": 100, "action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "from_port": 0}
+        entries = [
+            {**allow, "to_port": 0},
+            {**allow, "rule_no": 10, "action": "deny", "cidr_block": "", "ipv6_cidr_block": "::/0", "to_port": 0},
+        ]
+        refs = {"vpc_id": ["aws_vpc.lake.id", "aws_vpc.lake"], "subnet_ids": ["aws_subnet.glue.id", "aws_subnet.glue"]}
+        values = {"ingress": entries, "egress": entries}
+        _add(document, "aws_network_acl.glue", values, {k: {"references": v} for k, v in refs.items()})
+        rule = {"rule_number": 5, "egress": True, "protocol": "-1", "rule_action": "deny", "ipv6_cidr_block": "::/0"}
+        expressions = {"network_acl_id": {"references": ["aws_network_acl.glue.id", "aws_network_acl.glue"]}}
+        _add(document, "aws_network_acl_rule.ipv6", {**rule, "from_port": 0, "to_port": 0}, expressions)
+
+    code, result = report(_edited(tmp_path, ipv6, "healthy"), "healthy", "--format", "json")
+
+    assert code == 0 and result["results"][0]["verdict"] == "pass"
+    s3 = next(p for p in result["results"][0]["paths"] if p["service"] == "s3")
+    assert "acl-aws_network_acl.glue" in {h["id"] for h in s3["hops"]}  # the ACL was on the way

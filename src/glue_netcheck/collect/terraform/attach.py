@@ -85,7 +85,8 @@ def vpc_security_group_rule(raw: Raw, v: Values) -> None:
 def network_acl_rule(raw: Raw, v: Values) -> None:
     if (acl := _target(raw, "NetworkAcls", v, "network_acl_id")) is None:
         return
-    v.decides(acl["NetworkAclId"], *((a,) for a in _ACL_RULE))
+    if v.decides(acl["NetworkAclId"], *((a,) for a in _ACL_RULE)) or not isinstance(v("cidr_block"), str):
+        return  # undecided, or an IPv6 rule (not one for Glue's IPv4 traffic)
     acl["Entries"].append(
         {
             "RuleNumber": int(v("rule_number")),

@@ -123,6 +123,10 @@ def network_acl(raw: Raw, v: Values) -> None:
                 }
                 for block in ("ingress", "egress")
                 for i, b in enumerate(blocks(v(block)))
+                # An IPv6 entry is not one for Glue's IPv4 traffic; one read at apply leaves
+                # the ACL undecided (above) and is not made up.
+                if not (b.get("ipv6_cidr_block") and not v(block, i, "cidr_block"))
+                and v.deferred(block, i, "cidr_block") is None
             ],
         },
     )
