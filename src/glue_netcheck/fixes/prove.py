@@ -58,6 +58,7 @@ class _Memo:
 
 
 _MEMO = _Memo()
+_PROVEN_SIZE = 131_072
 
 
 def applied(inventory: Inventory, candidate: Candidate) -> Inventory:
@@ -190,6 +191,8 @@ def prove_finding(
     cache = _MEMO.of(inventory)
     key = _memo_key(report, finding, addresses)
     if key not in cache:
+        if len(cache) >= _PROVEN_SIZE:  # a scan's placements grow with its connections
+            cache.clear()
         chosen = cure(inventory, report, finding)
         cache[key] = None if chosen is None else as_fix(chosen, addresses or {})
     result: Fix | None = cache[key]

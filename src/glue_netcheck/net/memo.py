@@ -43,7 +43,8 @@ class PerOwner:
     copies of a network; a memo keyed on the copy's id would keep each alive until cleared,
     and a scan's memory would grow with its connections."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = 65_536) -> None:
+        self.size = size  # per owner: a scan's placements are as many as its connections
         self.owners: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[object, Any]]] = weakref.WeakKeyDictionary()
 
     def get(self, owner: object, key: Hashable, pins: object, compute: Callable[[], T]) -> T:
@@ -54,6 +55,8 @@ class PerOwner:
         if hit is not None:
             value: T = hit[1]
             return value
+        if len(entries) >= self.size:
+            entries.clear()
         result = compute()
         entries[key] = (pins, result)
         return result
