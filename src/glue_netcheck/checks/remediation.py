@@ -153,7 +153,10 @@ def public_subnets(network: Network, vpc_id: str, availability_zone: str | None)
     for subnet in network.subnets_in(vpc_id):
         table = network.route_table_for(subnet)
         if table and any(
-            str(r.destination) == "0.0.0.0/0" and r.target == "internet-gateway" and r.target_id in igws
+            r.target == "internet-gateway"
+            and r.target_id in igws
+            and r.destination is not None
+            and r.destination.prefixlen == 0  # 0.0.0.0/0 (str() of every route cost more)
             for r in table.routes
         ):
             found.append(subnet)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Network
 from typing import Literal
 
@@ -45,9 +46,15 @@ def rule_matches_port(rule: SgRule, protocol: str, port: int) -> bool:
     return rule.protocol == protocol and rule.from_port <= port <= rule.to_port
 
 
+@lru_cache(maxsize=65_536)
+def _cidr(text: str) -> IPv4Network:
+    """A rule's CIDR, parsed once: every trace asks for the same few hundred rules' ranges."""
+    return IPv4Network(text, strict=False)
+
+
 def rule_networks(rule: SgRule, prefix_lists: Mapping[str, PrefixList]) -> tuple[IPv4Network, ...]:
     if rule.peer_kind == "cidr":
-        return (IPv4Network(rule.peer, strict=False),)
+        return (_cidr(rule.peer),)
     if rule.peer_kind == "prefix-list" and rule.peer in prefix_lists:
         return prefix_lists[rule.peer].cidrs
     return ()
@@ -151,6 +158,6 @@ def opens_all_egress(group: SecurityGroup) -> SgRule | None:
             continue
         if rule.peer_kind == "security-group" and rule.peer == group.id:
             return rule
-        if rule.peer_kind == "cidr" and IPv4Network(rule.peer, strict=False).prefixlen == 0:
+        if rule.peer_kind == "cidr" and _cidr(rule.peer).prefixlen == 0:
             return rule
     return None
