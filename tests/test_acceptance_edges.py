@@ -149,8 +149,6 @@ EDGES = [
         False,
         ("security-group", "sg.warehouse"),
         TARGET,
-        defect="exit 0 / pass: target reachable true via vpc-peering (warehouse-pub is PubliclyAccessible and the "
-        "peering does not allow DNS resolution from the remote VPC, so its name resolves to its public address)",
     ),
     # --- Host names that map to nothing of the account [F: "Only a host name that maps to no
     # resource of the account is 'external'"; issue 13: with no way out but through places the

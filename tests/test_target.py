@@ -15,7 +15,9 @@ from conftest import Aws
 from scenarios import AZ, SCENARIOS, Layout
 
 
-def database(aws: Aws, vpc: str, *, admit: str | None, net: str = "10.0") -> tuple[str, str, list[str]]:
+def database(
+    aws: Aws, vpc: str, *, admit: str | None, net: str = "10.0", public: bool = False
+) -> tuple[str, str, list[str]]:
     """A PostgreSQL instance in two new subnets of `vpc`; its group admits `admit` on 5432."""
     ec2 = aws.clients.ec2
     subnets = [
@@ -41,6 +43,7 @@ def database(aws: Aws, vpc: str, *, admit: str | None, net: str = "10.0") -> tup
         VpcSecurityGroupIds=[group],
         MasterUsername="etl",
         MasterUserPassword="x" * 12,
+        PubliclyAccessible=public,
     )["DBInstance"]
     return instance["Endpoint"]["Address"], group, subnets
 
@@ -129,11 +132,11 @@ def test_rds_in_an_overlapping_vpc_is_swallowed_by_the_local_route(aws: Aws) -> 
     assert path["blocked_at"]["id"] == layout.route_table and "local" in path["blocked_at"]["reason"]
 
 
-def peered(aws: Aws, layout: Layout, *, return_route: bool) -> tuple[str, str, str]:
+def peered(aws: Aws, layout: Layout, *, return_route: bool, public: bool = False) -> tuple[str, str, str]:
     """An RDS instance in a peered VPC 10.1.0.0/16 admitting the Glue subnet's CIDR."""
     ec2 = aws.clients.ec2
     other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
-    host, group, subnets = database(aws, other, admit=None, net="10.1")
+    host, group, subnets = database(aws, other, admit=None, net="10.1", public=public)
     ec2.authorize_security_group_ingress(
         GroupId=group,
         IpPermissions=[
@@ -177,16 +180,88 @@ def test_rds_in_a_peered_vpc_without_the_return_route(aws: Aws) -> None:
     assert report["predicted_failures"] == ["target-unreachable"]
 
 
-def test_external_host_is_reported_with_its_public_blocker(aws: Aws) -> None:
-    # A NAT gateway (a way out: the host may sit anywhere) whose subnet has no internet route.
+def test_public_rds_in_a_peered_vpc_resolves_to_its_public_address(aws: Aws) -> None:
+    # The peering does not let the Glue VPC resolve the database's public name privately: the
+    # name gives the public address, the traffic leaves by the NAT gateway, and the group,
+    # which admits only the Glue subnet's private range, drops it.
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, _, _ = peered(aws, layout, return_route=True, public=True)
+    group = _group_of(aws, "orders")
+
+    report = connect(aws, layout, host)
+
+    path = target(report)
+    assert (path["reachable"], path["blocked_at"]["type"], path["blocked_at"]["id"]) == (False, "security-group", group)
+    assert any(h["type"] == "database" and "publicly accessible" in h["detail"] for h in path["hops"])
+    assert (report["exit"], report["predicted_failures"]) == (1, ["target-unreachable"])
+
+
+def test_twin_public_rds_resolved_privately_through_the_peering_passes(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, pcx, _ = peered(aws, layout, return_route=True, public=True)
+    aws.clients.ec2.modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=pcx, AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True}
+    )
+
+    report = connect(aws, layout, host)
+
+    assert (target(report)["reachable"], target(report)["via"]) == (True, "vpc-peering")
+    assert report["verdict"] == "pass"
+
+
+def test_twin_public_rds_admitting_the_nat_gateways_address_passes_the_public_way(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host, _, db_table = peered(aws, layout, return_route=True, public=True)
+    ec2 = aws.clients.ec2
+    nat = ec2.describe_nat_gateways(NatGatewayIds=[layout.nat])["NatGateways"][0]
+    address = nat["NatGatewayAddresses"][0]["PublicIp"]
+    ec2.authorize_security_group_ingress(
+        GroupId=_group_of(aws, "orders"),
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": f"{address}/32"}]}
+        ],
+    )
+    other = ec2.describe_route_tables(RouteTableIds=[db_table])["RouteTables"][0]["VpcId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=other)
+    ec2.create_route(RouteTableId=db_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+
+    report = connect(aws, layout, host)
+
+    assert (target(report)["reachable"], target(report)["via"]) == (True, "nat-gateway")
+    assert report["verdict"] == "pass"
+
+
+def _group_of(aws: Aws, instance: str) -> str:
+    answer = aws.client("rds").describe_db_instances(DBInstanceIdentifier=instance)["DBInstances"][0]
+    return str(answer["VpcSecurityGroups"][0]["VpcSecurityGroupId"])
+
+
+def test_external_host_whose_public_path_is_blocked_is_undecided_naming_the_blocker(aws: Aws) -> None:
+    # A NAT gateway whose subnet has no internet route: a public host fails, but the name may
+    # resolve inside the VPC, which the API cannot show. Undecided, never a pass.
     layout = SCENARIOS["nat-without-igw-route"](aws.clients)
+
+    report = connect(aws, layout, "db.partner.example.com")
+
+    path = target(report)
+    assert (path["reachable"], path["blocked_at"]) == (None, None)
+    [hop] = [h for h in path["hops"] if h["verdict"] == "unknown"]
+    assert (hop["type"], hop["id"], hop["code"]) == ("route-table", layout.route_table, "DATA_MISSING")
+    assert f"blocked at {layout.public_route_table}" in hop["detail"]
+    assert not any(f["check"] == "target-reachable" for f in report["findings"])
+    assert "target-unreachable" not in report["predicted_failures"]
+
+
+def test_twin_external_host_with_an_open_public_path_is_an_info_note(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
 
     report = connect(aws, layout, "db.partner.example.com")
 
     assert not any(p["service"] == "target" for p in report["paths"])
     finding = next(f for f in report["findings"] if f["check"] == "target-reachable")
-    assert (finding["severity"], finding["resource"]) == ("info", layout.public_route_table)
-    assert "external" in finding["message"] and "target-unreachable" not in report["predicted_failures"]
+    assert finding["severity"] == "info" and "the public path is open" in finding["message"]
+    assert (report["exit"], report["verdict"]) == (0, "pass")
 
 
 @pytest.mark.parametrize(

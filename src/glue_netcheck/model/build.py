@@ -342,6 +342,7 @@ def _nat_gateway(raw: Mapping[str, Any]) -> NatGateway:
         subnet_id=as_str(raw, "SubnetId"),
         state=raw.get("State", "available"),
         connectivity=raw.get("ConnectivityType", "public"),
+        public_ips=tuple(str(a["PublicIp"]) for a in raw.get("NatGatewayAddresses") or () if a.get("PublicIp")),
     )
 
 

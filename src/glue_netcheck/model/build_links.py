@@ -31,11 +31,23 @@ def build_interface(raw: Mapping[str, Any]) -> NetworkInterface:
 
 
 def build_peering(raw: Mapping[str, Any]) -> Peering:
+    sides = [raw.get("RequesterVpcInfo") or {}, raw.get("AccepterVpcInfo") or {}]
+    options = [side.get("PeeringOptions") for side in sides]
+    private_dns = (
+        frozenset(
+            str(side.get("VpcId", ""))
+            for side, o in zip(sides, options, strict=True)
+            if isinstance(o, Mapping) and o.get("AllowDnsResolutionFromRemoteVpc")
+        )
+        if all(isinstance(o, Mapping) for o in options)
+        else None
+    )
     return Peering(
         id=as_str(raw, "VpcPeeringConnectionId"),
-        requester_vpc_id=str((raw.get("RequesterVpcInfo") or {}).get("VpcId", "")),
-        accepter_vpc_id=str((raw.get("AccepterVpcInfo") or {}).get("VpcId", "")),
+        requester_vpc_id=str(sides[0].get("VpcId", "")),
+        accepter_vpc_id=str(sides[1].get("VpcId", "")),
         status=str((raw.get("Status") or {}).get("Code", "")),
+        private_dns_for_remote=private_dns,
     )
 
 

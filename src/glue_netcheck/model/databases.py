@@ -66,6 +66,7 @@ def _rds(rds: Mapping[str, Any]) -> list[Database]:
                 kind=_kind(raw.get("Engine")),
                 zones=tuple(str(z) for z in zones if z) if all(zones) else (),
                 zone_roles=("primary", "Multi-AZ standby") if raw.get("MultiAZ") else ("instance",),
+                publicly_accessible=raw.get("PubliclyAccessible") is True,
             )
         )
     for raw in as_list(rds, "DBClusters"):
@@ -89,6 +90,8 @@ def _rds(rds: Mapping[str, Any]) -> list[Database]:
                 kind=_kind(raw.get("Engine")),
                 zones=tuple(dict.fromkeys(str(z) for z in zones)) if zones and all(zones) else (),
                 zone_roles=tuple("writer" if m.get("IsClusterWriter") else "reader" for m in members),
+                publicly_accessible=bool(members)
+                and instances[members[0]["DBInstanceIdentifier"]].get("PubliclyAccessible") is True,
             )
         )
     return found
@@ -115,6 +118,7 @@ def _redshift(redshift: Mapping[str, Any]) -> list[Database]:
                 subnet_ids=_subnets(group),
                 group_ids=_groups(raw),
                 kind="redshift",
+                publicly_accessible=raw.get("PubliclyAccessible") is True,
                 zones=zones,
                 zone_roles=("cluster", "Multi-AZ secondary"),
             )

@@ -130,6 +130,9 @@ class Database:
     zones: tuple[str, ...] = ()
     zone_roles: tuple[str, ...] = ()
     cluster: str | None = None  # an MSK broker's cluster: a client reaches every broker of it
+    # PubliclyAccessible (a cluster: its writer's): from outside its VPC its name resolves to
+    # its public address, unless a peering lets the other side resolve it privately.
+    publicly_accessible: bool = False
 
 
 def key_region(reference: str, default: str) -> str:

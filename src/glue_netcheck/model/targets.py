@@ -69,6 +69,7 @@ class Placement:
     interface: str | None = None
     # What each subnet is to the resource ("primary in us-east-1a", "standby in us-east-1b").
     roles: tuple[str, ...] = ()
+    public_name: bool = False  # a publicly accessible database: see Database.publicly_accessible
 
 
 def kafka_port(props: Mapping[str, str]) -> int:
@@ -174,7 +175,9 @@ def _database(network: Network, db: Database) -> Placement:
     if not chosen:
         chosen, roles = list(db.subnet_ids), ["in its subnet group"] * len(db.subnet_ids)
     vpc = db.vpc_id or next((network.subnets[s].vpc_id for s in chosen if s in network.subnets), None)
-    return Placement("database", db.id, vpc, tuple(chosen), db.group_ids, roles=tuple(roles))
+    return Placement(
+        "database", db.id, vpc, tuple(chosen), db.group_ids, roles=tuple(roles), public_name=db.publicly_accessible
+    )
 
 
 def places(inventory: Inventory, connection: GlueConnection) -> tuple[tuple[Address, Placement], ...]:
