@@ -247,9 +247,6 @@ EDGES = [
         via="local",
         command="job",
         connection="two-a",
-        defect="exit 1 / fail: predicted ['invalid-network-configuration'] from availability-zone-match "
-        "'connection two-a says us-east-1a but subnet <app-b> is in us-east-1b (\"Could not find subnet for "
-        "AZ\")': two-a's own subnet is app-a in us-east-1a; its AZ is checked against the first connection's",
     ),
 ]
 

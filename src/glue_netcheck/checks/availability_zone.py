@@ -26,7 +26,10 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
     References
     https://docs.aws.amazon.com/glue/latest/webapi/API_PhysicalConnectionRequirements.html
     """
-    conn, subnet = ctx.connection, ctx.subnet
+    # The connection's own subnet: in a job with several connections the ENIs sit in the
+    # first one's subnet (ctx.subnet), but each connection must agree with its own.
+    conn = ctx.connection
+    subnet = ctx.inventory.network.subnets.get(conn.subnet_id or "")
     if subnet is None:
         return
     fix = (
