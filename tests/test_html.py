@@ -130,8 +130,9 @@ def test_blocking_hop_is_marked_and_what_follows_is_not_reached() -> None:
     [(_, title)] = page.find("g", class_="deny")
     assert title.startswith(f"route-table {drop}")
     rows = [(a["class"], t) for a, t in page.find("tr") if a.get("class")]
-    # The trace ends at the drop: one blocking row on the page, no hop after it in its table.
-    assert [c for c, _ in rows if c != "allow"] == ["deny"]
+    # The trace ends at the drop: one blocking row on the page, no hop after it in its table;
+    # the only other row that is not an allow is the external target's undecided hop.
+    assert [c for c, _ in rows if c != "allow"] == ["deny", "unknown"]
 
     for path in healthy.paths:
         assert {b.state for b in boxes(path, {}, None)} <= {"source", "allow", "info", "service"}, path.service

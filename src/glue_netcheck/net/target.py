@@ -131,7 +131,11 @@ def _undecided_name(network: Network, source: Source, target: Address, public: P
     table = network.route_table_for(source.subnet)
     others = [r for r in table.routes if r.target in _WAYS_OUT and r.target != "nat-gateway"] if table else []
     beyond = sorted({f"{r.target} {r.target_id}" for r in others})
-    if public.blocked_at is not None:
+    if table is not None and not any(r.target in _WAYS_OUT for r in table.routes):
+        why = (
+            f"{source.subnet.id} has no route out of {source.vpc.id} (no NAT gateway, transit gateway, VPN or peering)"
+        )
+    elif public.blocked_at is not None:
         why = f"its public path is blocked at {public.blocked_at.id} ({public.blocked_at.reason})"
     elif public.reachable is None:
         why = "its public path cannot be decided"
