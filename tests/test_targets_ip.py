@@ -318,3 +318,23 @@ def test_host_and_port_properties_on_a_port_the_group_does_not_admit(aws: Aws) -
     report = named(aws, layout, "POSTGRESQL", {"HOST": ADDRESS, "PORT": "6432", "DATABASE": "orders"})
 
     assert blocked(report) == (False, "security-group", host["group"], ["target-unreachable"], 1)
+
+
+def test_ec2_ip_based_host_name_is_the_eni_at_its_address(aws: Aws) -> None:
+    # ip-10-0-5-10.ec2.internal resolves to 10.0.5.10 (EC2's IP-based names spell the
+    # address): the ENI there decides, as for the literal, not a pass by an open NAT path.
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    host = listener(aws, layout, admit=None)
+
+    report = connect(aws, layout, "ip-10-0-5-10.ec2.internal")
+
+    assert blocked(report) == (False, "security-group", host["group"], ["target-unreachable"], 1)
+
+
+def test_twin_ec2_ip_based_host_name_of_an_admitting_eni_passes(aws: Aws) -> None:
+    layout = SCENARIOS["healthy-nat"](aws.clients)
+    listener(aws, layout, admit=layout.glue_sg)
+
+    report = connect(aws, layout, "ip-10-0-5-10.us-east-1.compute.internal")
+
+    assert (target(report)["reachable"], target(report)["via"], report["exit"]) == (True, "local", 0)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from glue_netcheck.model.glue import GlueConnection
-from glue_netcheck.model.targets import addresses, ip_literal
+from glue_netcheck.model.targets import addresses, ec2_name_address, ip_literal
 
 if TYPE_CHECKING:
     from glue_netcheck.collect.aws import AwsReader
@@ -33,7 +33,9 @@ def target_hosts(connections: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def ip_targets(hosts: Iterable[str]) -> list[str]:
-    return sorted({h for h in hosts if ip_literal(h) is not None})
+    """The addresses to look up: IP literals, and those EC2 IP-based host names spell."""
+    found = {str(a) for h in hosts if (a := ip_literal(h) or ec2_name_address(h)) is not None}
+    return sorted(found)
 
 
 def kept_interfaces(

@@ -125,6 +125,17 @@ def ip_literal(host: str) -> IPv4Address | None:
         return None
 
 
+# An EC2 IP-based private DNS name: ip-10-0-1-5.ec2.internal (us-east-1) or
+# ip-10-0-1-5.<region>.compute.internal. The name spells the address it resolves to.
+_EC2_NAME = re.compile(r"ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.(?:ec2|[a-z0-9-]+\.compute)\.internal")
+
+
+def ec2_name_address(host: str) -> IPv4Address | None:
+    """The private address an EC2 IP-based host name stands for, else None."""
+    match = _EC2_NAME.fullmatch(host.lower().rstrip("."))
+    return ip_literal(".".join(match.groups())) if match else None
+
+
 def is_private(address: IPv4Address) -> bool:
     return any(address in n for n in PRIVATE)
 
@@ -134,7 +145,7 @@ def place(inventory: Inventory, target: Address) -> Placement:
     db = inventory.database_at(host)
     if db is not None:
         return _database(inventory.network, db)
-    ip = ip_literal(host)
+    ip = ip_literal(host) or ec2_name_address(host)
     if ip is None:
         return Placement("external", target.host)
     return place_ip(inventory.network, ip)
