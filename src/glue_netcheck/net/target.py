@@ -22,6 +22,7 @@ from glue_netcheck.net.memo import PerOwner
 from glue_netcheck.net.paths import source_key
 from glue_netcheck.net.peering import to_peered_subnet
 from glue_netcheck.net.public import via_public_address
+from glue_netcheck.net.public_database import resolves_privately, to_public_database
 from glue_netcheck.net.route_targets import tracer as new_tracer
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import External
@@ -66,9 +67,10 @@ def _target_path(network: Network, source: Source, target: Address, placement: P
     elif (
         placement.public_name
         and placement.vpc_id not in (None, source.vpc.id)
-        and not _resolves_privately(tracer, placement)
+        and not resolves_privately(tracer, placement)
     ):
-        via = _to_public_database(tracer, target, placement)
+        places = [s for s, _ in _subnets(tracer, placement)]
+        via = to_public_database(tracer, target, placement, _groups(tracer.network, placement), places)
     elif placement.kind in ("database", "ip") and placement.vpc_id not in (None, source.vpc.id):
         via = _to_other_vpc(tracer, target.port, placement)
     elif placement.kind in ("database", "ip"):
@@ -229,72 +231,6 @@ def _to_other_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None
     many = len(places) > 1
     vias = [to_peered_subnet(tracer, port, s, groups, _owner(placement, r, many), addresses) for s, r in places]
     return vias[0] if all(vias) else None
-
-
-def _resolves_privately(tracer: Tracer, placement: Placement) -> bool:
-    """Whether a publicly accessible database's name resolves to its private address from the
-    Glue VPC: only through an active peering whose database side lets the remote VPC resolve
-    its public names privately. Not in the data: an undecided hop, and the private path."""
-    network, source = tracer.network, tracer.source
-    peering = next(
-        (
-            p
-            for p in network.peerings.values()
-            if p.status == "active" and p.joins(source.vpc.id, str(placement.vpc_id))
-        ),
-        None,
-    )
-    if peering is None:
-        return False
-    if peering.private_dns_for_remote is None:
-        text = (
-            f"{placement.resource} is publicly accessible: its name resolves to its private address only if "
-            f"{peering.id} allows DNS resolution from {source.vpc.id}, which the data does not say"
-        )
-        tracer.add(Hop("vpc-peering", peering.id, "unknown", text, code="DATA_MISSING"))
-        return True
-    return str(placement.vpc_id) in peering.private_dns_for_remote
-
-
-def _to_public_database(tracer: Tracer, target: Address, placement: Placement) -> Via | None:
-    """A publicly accessible database in another VPC whose name resolves to its public address:
-    out the public way (a NAT gateway), in through its VPC's internet gateway, where its groups
-    see the NAT gateway's Elastic IP, and the replies leave by its subnet's internet route."""
-    network = tracer.network
-    text = (
-        f"{placement.resource} is publicly accessible and no peering lets {tracer.source.vpc.id} resolve its name "
-        "privately: it resolves to its public address, reached the public way"
-    )
-    tracer.add(Hop("database", placement.resource, "info", text))
-    via = via_public_address(tracer, External(target.host, target.port))
-    if via != "nat-gateway":
-        return via
-    nat_id = next((h.id for h in reversed(tracer.hops) if h.type == "nat-gateway"), "")
-    nat = network.nat_gateways.get(nat_id)
-    if nat is None or not nat.public_ips:
-        text = f"the public address of {nat_id} is not known: which of {placement.resource}'s rules admit it is not"
-        tracer.stop("nat-gateway", nat_id, "unknown", text, "DATA_MISSING")
-        return None
-    seen = Peer(
-        tuple(IPv4Network(f"{ip}/32") for ip in nat.public_ips), label=f"{nat_id} ({', '.join(nat.public_ips)})"
-    )
-    tracer.security_groups(_groups(network, placement), "ingress", seen, target.port, placement.resource)
-    for subnet, _ in _subnets(tracer, placement):
-        table = tracer.table(subnet)
-        if table is None:
-            return None
-        route = routing.select_route(table, seen.networks, network.prefix_lists)
-        if route is None or route.target != "internet-gateway":
-            found = f"route {route}" if route else "no route"
-            text = f"replies from {placement.resource} to {seen} find {found}, not an internet gateway"
-            tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
-            return None
-        tracer.add(Hop("route-table", table.id, "allow", f"replies: route {route}"))
-        request = f"tcp {target.port} from {seen}"
-        tracer.acl(subnet, egress=False, peers=seen.networks, ports=(target.port, target.port), purpose=request)
-        purpose = f"return traffic to {seen} ({nacl.ports_text(nacl.NAT_EPHEMERAL)})"
-        tracer.acl(subnet, egress=True, peers=seen.networks, ports=nacl.NAT_EPHEMERAL, purpose=purpose, ephemeral=True)
-    return via
 
 
 def _own_addresses(placement: Placement) -> tuple[IPv4Network, ...]:
