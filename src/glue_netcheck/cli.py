@@ -11,7 +11,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -27,6 +26,7 @@ from glue_netcheck.checks import pages
 from glue_netcheck.collect import files, inputs, permissions
 from glue_netcheck.errors import EXIT_ERROR, EXIT_FOR_VERDICT, EXIT_INTERRUPTED, EXIT_OK, AnalysisError
 from glue_netcheck.fixes import fix_plan, prove
+from glue_netcheck.fixes.consumer import prove_consumer
 from glue_netcheck.fixes.render import RENDERERS as FIX_RENDERERS
 from glue_netcheck.fixes.render import FixFormat
 from glue_netcheck.model.glue import ConsumerKind
@@ -182,7 +182,7 @@ def _consumer_command(kind: ConsumerKind) -> None:
     ) -> int:
         inventory = inputs.for_consumer(inputs.Source(snapshot, region, profile), kind, name)
         result = analyse_consumer(inventory, kind, name)
-        result = replace(result, connections=tuple(prove(inventory, r) for r in result.connections))
+        result = prove_consumer(inventory, result)
         deliver(result, fmt, output, _options(color, source=snapshot))
         return EXIT_FOR_VERDICT[result.verdict]
 
