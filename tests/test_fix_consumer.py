@@ -118,19 +118,24 @@ def errors(report: dict[str, Any]) -> set[tuple[str, str]]:
     return {(f["check"], f["resource"]) for f in report["findings"] if f["severity"] == "error"}
 
 
-def fix_and_rerun(aws: Aws, check: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], dict[str, Any]]:
+def fix_and_rerun(
+    aws: Aws, check: str, monkeypatch: pytest.MonkeyPatch, name: str = JOB
+) -> tuple[list[str], dict[str, Any]]:
     """Collect the job as the CLI does, prove, run the finding's commands with the real CLI,
-    and analyse the job again through the CLI."""
+    and analyse the job again through the CLI. Several findings of the check on one resource
+    (one endpoint's denied requests) share one fix: it is run once."""
     for key, value in aws.env.items():
         monkeypatch.setenv(key, value)
-    inventory = for_consumer(Source(), "job", JOB)
-    report = prove_consumer(inventory, analyse_consumer(inventory, "job", JOB))
-    (finding,) = [f for f in report.findings if f.check == check and f.severity == "error"]
-    assert finding.fix is not None and finding.fix.verified, finding.fix
-    script = "set -euo pipefail\n" + "\n".join(finding.fix.commands) + "\n"
+    inventory = for_consumer(Source(), "job", name)
+    report = prove_consumer(inventory, analyse_consumer(inventory, "job", name))
+    fixes = {f.fix for f in report.findings if f.check == check and f.severity == "error"}
+    (fix,) = fixes
+    assert fix is not None and fix.verified, fix
+    script = "set -euo pipefail\n" + "\n".join(fix.commands) + "\n"
+    assert bash_n(script) == "" and "<" not in script, script
     ran = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=aws_cli_env(aws), check=False)
     assert ran.returncode == 0, ran.stderr + script
-    return list(finding.fix.commands), run(aws, JOB)
+    return list(fix.commands), run(aws, name)
 
 
 @pytest.mark.parametrize("how", ["disable", "schedule-deletion"])

@@ -56,15 +56,15 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
     """
-    for endpoint, key in _endpoints_on_paths(ctx):
-        uses = _uses(ctx, key, endpoint)
+    for endpoint, key in endpoints_on_paths(ctx):
+        uses = uses_through(ctx, key, endpoint)
         if not uses:
             continue
         decisions = endpoint_decisions(endpoint.policy_document, [u.request for u in uses])
         yield from _judge(ctx, endpoint, list(zip(uses, decisions, strict=True)))
 
 
-def _endpoints_on_paths(ctx: ConsumerContext) -> list[tuple[VpcEndpoint, str]]:
+def endpoints_on_paths(ctx: ConsumerContext) -> list[tuple[VpcEndpoint, str]]:
     """(endpoint, service key) for each endpoint a reachable path goes through, once each."""
     by_id = {e.id: e for e in ctx.inventory.network.endpoints}
     found: dict[str, tuple[VpcEndpoint, str]] = {}
@@ -88,7 +88,7 @@ def _principal(ctx: ConsumerContext) -> str | None:
     return arn if arn.startswith("arn:") else None
 
 
-def _uses(ctx: ConsumerContext, key: str, endpoint: VpcEndpoint) -> list[EndpointUse]:
+def uses_through(ctx: ConsumerContext, key: str, endpoint: VpcEndpoint) -> list[EndpointUse]:
     job = ctx.consumer
     connections = [c.connection for c in ctx.connections]
     who, vpce, vpc = _principal(ctx), endpoint.id, endpoint.vpc_id
@@ -158,17 +158,8 @@ def _remediation(endpoint: VpcEndpoint, denied: Sequence[tuple[EndpointUse, Deci
             f"(aws ec2 describe-vpc-endpoints --vpc-endpoint-ids {endpoint.id} "
             "--query 'VpcEndpoints[0].PolicyDocument')"
         )
-    principal = _principal(ctx)
-    resources = sorted({d.request.resource or "*" for d in allow})
-    statement = {
-        "Sid": _sid(ctx.consumer.name),
-        "Effect": "Allow",
-        "Principal": {"AWS": principal} if principal else "*",
-        "Action": sorted({d.request.action for d in allow}),
-        "Resource": resources,
-    }
-    policy = _existing(endpoint.policy_document)
-    policy["Statement"] = [*policy["Statement"], statement]
+    policy = existing_policy(endpoint.policy_document)
+    policy["Statement"] = [*policy["Statement"], allow_statement(ctx, allow)]
     command = (
         f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint.id} "
         f"--policy-document {shlex.quote(json.dumps(policy, separators=(',', ':')))}"
@@ -178,7 +169,19 @@ def _remediation(endpoint: VpcEndpoint, denied: Sequence[tuple[EndpointUse, Deci
     return command
 
 
-def _existing(document: str | None) -> dict[str, list[object] | str]:
+def allow_statement(ctx: ConsumerContext, denied: Sequence[Decision]) -> dict[str, object]:
+    """One Allow, as the consumer's role, for the requests no statement allows."""
+    principal = _principal(ctx)
+    return {
+        "Sid": _sid(ctx.consumer.name),
+        "Effect": "Allow",
+        "Principal": {"AWS": principal} if principal else "*",
+        "Action": sorted({d.request.action for d in denied}),
+        "Resource": sorted({d.request.resource or "*" for d in denied}),
+    }
+
+
+def existing_policy(document: str | None) -> dict[str, list[object] | str]:
     """The current policy as a dict with a Statement list; AWS's default when none was set."""
     try:
         parsed = json.loads(document) if document else None

@@ -38,17 +38,33 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
         key = ctx.key(reference)
         if key is None or key.state is None or key.policy is None:
             continue
-        wanted: list[tuple[key_policy.Principal, tuple[str, ...]]] = []
-        if ctx.consumer.role:
-            actions = tuple(dict.fromkeys(a for use in uses for a in key_policy.ROLE_ACTIONS[use]))
-            wanted.append((key_policy.role_principal(ctx.consumer.role, key.account), actions))
-        if "cloudwatch" in uses:
-            wanted.append(
-                (key_policy.Principal("service", f"logs.{ctx.region}.amazonaws.com"), key_policy.LOGS_ACTIONS)
-            )
         role = ctx.inventory.roles.get(ctx.consumer.role or "")
-        for principal, actions in wanted:
+        for principal, actions in wanted(ctx, key, uses):
             yield from _judge(key, principal, actions, ", ".join(uses), role)
+
+
+def wanted(ctx: ConsumerContext, key: KmsKey, uses: list[str]) -> list[tuple[key_policy.Principal, tuple[str, ...]]]:
+    """Who must be allowed which KMS actions on the key for its uses (also what fixes/ builds from)."""
+    found: list[tuple[key_policy.Principal, tuple[str, ...]]] = []
+    if ctx.consumer.role:
+        actions = tuple(dict.fromkeys(a for use in uses for a in key_policy.ROLE_ACTIONS[use]))
+        found.append((key_policy.role_principal(ctx.consumer.role, key.account), actions))
+    if "cloudwatch" in uses:
+        found.append((key_policy.Principal("service", f"logs.{ctx.region}.amazonaws.com"), key_policy.LOGS_ACTIONS))
+    return found
+
+
+def allow_statement(principal: key_policy.Principal, missing: tuple[str, ...]) -> dict[str, object]:
+    """The key-policy statement that lets `principal` do what it lacks."""
+    return {
+        "Sid": f"AllowGlue{'Logs' if principal.kind == 'service' else 'Role'}",
+        "Effect": "Allow",
+        "Principal": {"Service" if principal.kind == "service" else "AWS": principal.name},
+        "Action": list(missing)
+        if principal.kind == "role"
+        else ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+    }
 
 
 def _judge(
@@ -60,16 +76,7 @@ def _judge(
         yield from _judge_role(key, role, principal, actions, uses, verdict.detail)
         return
     if verdict.decision in ("none", "deny"):
-        missing = verdict.missing or actions
-        statement = {
-            "Sid": f"AllowGlue{'Logs' if principal.kind == 'service' else 'Role'}",
-            "Effect": "Allow",
-            "Principal": {"Service" if principal.kind == "service" else "AWS": principal.name},
-            "Action": list(missing)
-            if principal.kind == "role"
-            else ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-            "Resource": "*",
-        }
+        statement = allow_statement(principal, verdict.missing or actions)
         fix = (
             f"add to the key policy of {ref} (aws kms get-key-policy --key-id {ref} --policy-name default, "
             f"append, then aws kms put-key-policy --key-id {ref} --policy-name default --policy file://policy.json): "
