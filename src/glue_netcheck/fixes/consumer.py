@@ -19,6 +19,7 @@ from glue_netcheck.analyse.results import ConsumerReport
 from glue_netcheck.checks.finding import Finding, Fix
 from glue_netcheck.fixes.candidates import Candidate
 from glue_netcheck.fixes.consumer_edits import POLICY_NAME, EnableKey, PutRolePolicy
+from glue_netcheck.fixes.consumer_paths import BUILDERS as PATH_BUILDERS
 from glue_netcheck.fixes.consumer_policies import BUILDERS as POLICY_BUILDERS
 from glue_netcheck.fixes.prove import PROVEN_SEVERITIES, prove
 from glue_netcheck.model.glue import Inventory
@@ -60,6 +61,7 @@ BY_CHECK: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidat
     "kms-key-state": _key,
     "role-network-permissions": _role,
     **POLICY_BUILDERS,
+    **PATH_BUILDERS,
 }
 
 
