@@ -11,7 +11,7 @@ with fixes.prove.prove.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from glue_netcheck.analyse.consumer import analyse_consumer
@@ -19,6 +19,7 @@ from glue_netcheck.analyse.results import ConsumerReport
 from glue_netcheck.checks.finding import Finding, Fix
 from glue_netcheck.fixes.candidates import Candidate
 from glue_netcheck.fixes.consumer_edits import POLICY_NAME, EnableKey, PutRolePolicy
+from glue_netcheck.fixes.consumer_job import fewer_workers, missing_connection
 from glue_netcheck.fixes.consumer_paths import BUILDERS as PATH_BUILDERS
 from glue_netcheck.fixes.consumer_policies import BUILDERS as POLICY_BUILDERS
 from glue_netcheck.fixes.prove import PROVEN_SEVERITIES, prove
@@ -62,6 +63,12 @@ BY_CHECK: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidat
     "role-network-permissions": _role,
     **POLICY_BUILDERS,
     **PATH_BUILDERS,
+    "consumer-connections": missing_connection,
+}
+# Findings of the job's connections that a change of the job cures where no change of the
+# network does (fixes.prove finds none that verifies): tried after it.
+JOB_SIDE: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidate]]] = {
+    "subnet-free-ips": fewer_workers,
 }
 
 
@@ -101,10 +108,15 @@ def attempt(inventory: Inventory, report: ConsumerReport, finding: Finding, cand
     return Fix(not problems, effect, commands, "\n".join(e.terraform({}) for e in candidate))
 
 
-def prove_consumer_finding(inventory: Inventory, report: ConsumerReport, finding: Finding) -> Fix | None:
+def prove_consumer_finding(
+    inventory: Inventory,
+    report: ConsumerReport,
+    finding: Finding,
+    table: Mapping[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidate]]] = BY_CHECK,
+) -> Fix | None:
     """The first candidate that verifies, else the first one tried; None: no candidate."""
     first: Fix | None = None
-    build = BY_CHECK.get(finding.check)
+    build = table.get(finding.check)
     for candidate in build(inventory, report, finding) if build else []:
         fix = attempt(inventory, report, finding, candidate)
         if fix.verified:
@@ -113,12 +125,25 @@ def prove_consumer_finding(inventory: Inventory, report: ConsumerReport, finding
     return first
 
 
+def _job_side(inventory: Inventory, report: ConsumerReport, finding: Finding) -> Finding:
+    if finding.check not in JOB_SIDE or finding.severity not in PROVEN_SEVERITIES:
+        return finding
+    if finding.fix is not None and finding.fix.verified:
+        return finding
+    fix = prove_consumer_finding(inventory, report, finding, JOB_SIDE)
+    return replace(finding, fix=fix) if fix is not None and (fix.verified or finding.fix is None) else finding
+
+
 def prove_consumer(inventory: Inventory, report: ConsumerReport) -> ConsumerReport:
     """The report with every error and warning finding's `fix` filled in: the consumer's own
-    (this module) and its connections' (fixes.prove.prove)."""
+    (this module) and its connections' (fixes.prove.prove; then JOB_SIDE where that found no
+    verified fix)."""
     findings = tuple(
         replace(f, fix=prove_consumer_finding(inventory, report, f)) if f.severity in PROVEN_SEVERITIES else f
         for f in report.findings
     )
     connections = tuple(prove(inventory, r) for r in report.connections)
+    connections = tuple(
+        replace(r, findings=tuple(_job_side(inventory, report, f) for f in r.findings)) for r in connections
+    )
     return replace(report, findings=findings, connections=connections)

@@ -191,15 +191,21 @@ class UpdateJob:
     job: str
     without_connection: str | None = None
     workers: int | None = None
+    was: int | None = None  # the workers before, for the effect
 
     def _change(self) -> tuple[str, str]:
         """(what it does, the jq expression)"""
         if self.without_connection is not None:
             return (
-                f"remove connection {self.without_connection} from job {self.job}",
+                f"remove connection {self.without_connection} from job {self.job} (it then runs without it: "
+                "if its script reads that connection's data source, create the connection instead)",
                 f".Connections.Connections -= [{json.dumps(self.without_connection)}]",
             )
-        return (f"set job {self.job}'s NumberOfWorkers to {self.workers}", f".NumberOfWorkers = {self.workers}")
+        return (
+            f"set job {self.job}'s NumberOfWorkers to {self.workers}{f' (was {self.was})' if self.was else ''}: "
+            "a slower run; a larger subnet for the connection keeps the workers",
+            f".NumberOfWorkers = {self.workers}",
+        )
 
     def says(self) -> str:
         return self._change()[0]
@@ -220,6 +226,7 @@ class UpdateJob:
         jq = f".Job | del({dropped}) | if .WorkerType then del(.MaxCapacity) else . end | {self._change()[1]}"
         name = shlex.quote(self.job)
         return (
+            "# UpdateJob replaces the whole definition: read it, change one field (jq), send it back",
             f"JOB_UPDATE=$(aws glue get-job --job-name {name} --output json | jq -c {shlex.quote(jq)})",
             f'aws glue update-job --job-name {name} --job-update "$JOB_UPDATE"',
         )
