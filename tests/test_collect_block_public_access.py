@@ -1,8 +1,11 @@
 """VPC Block Public Access, read live. moto 5.2.5 has neither DescribeVpcBlockPublicAccessOptions
-nor ...Exclusions (its server answers HTTP 500): against moto the collector must carry on with
-the mode unknown. The reads themselves are tested in the documented response shape through
-botocore's Stubber, which checks each answer against the EC2 service model; everything else
-of the run is moto's."""
+nor ...Exclusions (its server answers HTTP 500), nor the BlockPublicAccessStates field AWS puts
+on every VPC and subnet it describes. The collector reads the options and exclusions only when
+those states say blocking may be on: against moto it makes neither call and carries on with
+the mode unknown. The states are added to moto's real DescribeSubnets/DescribeVpcs answers by
+a botocore after-call hook (the documented shape: {"InternetGatewayBlockMode": mode}); the
+options and exclusions are answered through botocore's Stubber, which checks each answer
+against the EC2 service model; everything else of the run is moto's."""
 
 from __future__ import annotations
 
@@ -48,8 +51,28 @@ def _exclusion(subnet: str) -> dict[str, Any]:
     }
 
 
-def _collected(reader: collector.AwsReader, answers: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def _stating(reader: collector.AwsReader, mode: str, vpcs_mode: str | None = None) -> None:
+    """Every VPC and subnet moto describes states the region's mode, as AWS's do (`vpcs_mode`:
+    the VPCs say otherwise)."""
+
+    def add(parsed: dict[str, Any], **_: Any) -> None:
+        for key, said in (("Subnets", mode), ("Vpcs", vpcs_mode or mode)):
+            for resource in parsed.get(key, ()):
+                resource["BlockPublicAccessStates"] = {"InternetGatewayBlockMode": said}
+
+    reader._session.events.register("after-call.ec2.DescribeSubnets", add)
+    reader._session.events.register("after-call.ec2.DescribeVpcs", add)
+
+
+def _collected(
+    reader: collector.AwsReader,
+    answers: list[tuple[str, dict[str, Any]]],
+    mode: str = "block-bidirectional",
+    vpcs_mode: str | None = None,
+) -> dict[str, Any]:
     assert reader.optional("ec2", "describe_vpc_block_public_access_options") is None  # moto: no such API
+    reader.calls.clear()
+    _stating(reader, mode, vpcs_mode)
     stub = Stubber(reader._clients[f"ec2@{reader.region}/once"])
     for operation, answer in answers:
         stub.add_response(operation, answer)
@@ -69,43 +92,86 @@ def test_against_moto_the_mode_is_unknown_and_the_run_goes_on(aws: Aws, reader: 
 
     raw = collector.collect_connection(reader, CONNECTION)
 
-    assert reader.calls["ec2:DescribeVpcBlockPublicAccessOptions"] == 1  # asked once, never retried
+    # No BlockPublicAccessStates on moto's subnets: neither read is made, the mode is unknown.
+    assert "ec2:DescribeVpcBlockPublicAccessOptions" not in reader.calls
     assert "VpcBlockPublicAccessOptions" not in raw["ec2"]
+    assert build_inventory(REGION, raw).network.block_public_access is None
     assert _bpa_findings(raw) == []
+
+
+def test_subnets_saying_blocked_read_the_exclusions_once_unanswered_a_warning(
+    aws: Aws, reader: collector.AwsReader
+) -> None:
+    layout: Layout = SCENARIOS["healthy-nat"](aws.clients)
+    _stating(reader, "block-bidirectional")
+
+    raw = collector.collect_connection(reader, CONNECTION)  # moto answers with HTTP 500
+
+    # The states agree: the mode is theirs, the options are not read; the exclusions once.
+    assert "ec2:DescribeVpcBlockPublicAccessOptions" not in reader.calls
+    assert reader.calls["ec2:DescribeVpcBlockPublicAccessExclusions"] == 1  # asked once, never retried
+    assert sum(reader.calls.values()) <= 20
+    bpa = build_inventory(REGION, raw).network.block_public_access
+    assert bpa is not None and bpa.mode == "block-bidirectional" and not bpa.exclusions_known
+    assert _bpa_findings(raw) == [("warning", layout.nat, "vpc-block-public-access")]
 
 
 def test_block_bidirectional_without_exclusion_blocks_the_nat_path(aws: Aws, reader: collector.AwsReader) -> None:
     layout: Layout = SCENARIOS["healthy-nat"](aws.clients)
     no_exclusions = {"VpcBlockPublicAccessExclusions": []}
-    answers = [
-        ("describe_vpc_block_public_access_options", _options("block-bidirectional")),
-        ("describe_vpc_block_public_access_exclusions", no_exclusions),
-    ]
 
-    raw = _collected(reader, answers)
+    raw = _collected(reader, [("describe_vpc_block_public_access_exclusions", no_exclusions)])
 
     assert raw["ec2"]["VpcBlockPublicAccessExclusions"] == []
     assert ("error", layout.nat, "vpc-block-public-access") in _bpa_findings(raw)
 
 
-def test_twin_the_nat_subnet_excluded_for_egress_passes(aws: Aws, reader: collector.AwsReader) -> None:
+def test_states_that_disagree_read_the_options_first_and_the_options_decide(
+    aws: Aws, reader: collector.AwsReader
+) -> None:
     layout: Layout = SCENARIOS["healthy-nat"](aws.clients)
     answers = [
         ("describe_vpc_block_public_access_options", _options("block-bidirectional")),
+        ("describe_vpc_block_public_access_exclusions", {"VpcBlockPublicAccessExclusions": []}),
+    ]
+
+    raw = _collected(reader, answers, mode="block-bidirectional", vpcs_mode="off")
+
+    assert raw["ec2"]["VpcBlockPublicAccessOptions"]["InternetGatewayBlockMode"] == "block-bidirectional"
+    assert ("error", layout.nat, "vpc-block-public-access") in _bpa_findings(raw)
+
+
+def test_twin_states_that_disagree_with_the_options_off_pass(aws: Aws, reader: collector.AwsReader) -> None:
+    SCENARIOS["healthy-nat"](aws.clients)
+    answers = [
+        ("describe_vpc_block_public_access_options", _options("off")),
+        ("describe_vpc_block_public_access_exclusions", {"VpcBlockPublicAccessExclusions": []}),
+    ]
+
+    assert _bpa_findings(_collected(reader, answers, mode="block-bidirectional", vpcs_mode="off")) == []
+
+
+def test_twin_the_nat_subnet_excluded_for_egress_passes(aws: Aws, reader: collector.AwsReader) -> None:
+    layout: Layout = SCENARIOS["healthy-nat"](aws.clients)
+    answers = [
         (
             "describe_vpc_block_public_access_exclusions",
             {"VpcBlockPublicAccessExclusions": [_exclusion(layout.public_subnet)]},
-        ),
+        )
     ]
 
     assert _bpa_findings(_collected(reader, answers)) == []
 
 
-def test_twin_mode_off_reads_no_exclusions(aws: Aws, reader: collector.AwsReader) -> None:
+def test_twin_subnets_saying_off_read_neither_options_nor_exclusions(aws: Aws, reader: collector.AwsReader) -> None:
     SCENARIOS["healthy-nat"](aws.clients)
 
-    raw = _collected(reader, [("describe_vpc_block_public_access_options", _options("off"))])
+    raw = _collected(reader, [], mode="off")
 
     assert "VpcBlockPublicAccessExclusions" not in raw["ec2"]
-    assert "ec2:DescribeVpcBlockPublicAccessExclusions" not in reader.calls
+    assert not {"ec2:DescribeVpcBlockPublicAccessOptions", "ec2:DescribeVpcBlockPublicAccessExclusions"} & set(
+        reader.calls
+    )
+    bpa = build_inventory(REGION, raw).network.block_public_access
+    assert bpa is not None and bpa.mode == "off"
     assert _bpa_findings(raw) == []

@@ -185,7 +185,7 @@ def _ec2(region: str, folder: Folder, gaps: list[str]) -> dict[str, Any]:
         denied.add("ec2:DescribeDhcpOptions")
         gaps.append(f"DHCP options {', '.join(absent)} not in the dump: those VPCs' DNS servers are unknown")
     ec2["PrefixLists"] = _prefix_lists(region, folder, ec2, denied, gaps)
-    ec2.update(_block_public_access(folder, denied, gaps))
+    ec2.update(_block_public_access(folder, denied, gaps, ec2))
     peered = any(r.get("VpcPeeringConnectionId") for t in ec2["RouteTables"] for r in t.get("Routes", []))
     if folder.answered("VpcPeeringConnections") or len(vpcs) > 1 or peered:
         ec2["VpcPeeringConnections"] = _unread("VpcPeeringConnections", denied, gaps, folder)
@@ -195,10 +195,19 @@ def _ec2(region: str, folder: Folder, gaps: list[str]) -> dict[str, Any]:
     return ec2
 
 
-def _block_public_access(folder: Folder, denied: set[str], gaps: list[str]) -> dict[str, Any]:
+def _block_public_access(folder: Folder, denied: set[str], gaps: list[str], ec2: dict[str, Any]) -> dict[str, Any]:
     """As live: the options, and the exclusions when blocking is on. Without the options the
-    mode is unknown (and nothing is reported); blocking without the exclusions is a warning."""
+    subnets' BlockPublicAccessStates give the mode; without either it is unknown (and nothing is
+    reported); blocking without the exclusions is a warning."""
     options = folder.block_public_access
+    states = {(s.get("BlockPublicAccessStates") or {}).get("InternetGatewayBlockMode") for s in ec2["Subnets"]}
+    if options is None and states - {None}:  # the model reads the mode from the subnets
+        blocking = not states <= {"off", None}
+        return (
+            {"VpcBlockPublicAccessExclusions": _unread("VpcBlockPublicAccessExclusions", denied, gaps, folder)}
+            if blocking
+            else {}
+        )
     if options is None:
         action = "ec2:DescribeVpcBlockPublicAccessOptions"
         gaps.append(f"no VpcBlockPublicAccessOptions answer ({cli_call(action)}): Block Public Access is unknown")

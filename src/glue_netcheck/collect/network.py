@@ -1,8 +1,8 @@
 """The live collector's network reads, in waves of concurrent calls.
 
-After the Glue reads (wave 1): the region's VPCs and subnets, the ENIs holding IP-literal
-targets, the named data sources and the managed prefix lists, all at once (wave 2); then
-every VPC-filtered describe of the VPCs found, all at once (wave 3). Only an MSK cluster's
+After the Glue reads (wave 1): the region's VPCs and subnets, the named data sources and the
+managed prefix lists, all at once (wave 2); then every VPC-filtered describe of the VPCs found
+(the ENIs holding IP-literal targets among them), all at once (wave 3). Only an MSK cluster's
 brokers, a subnet that no longer exists, or a customer-managed prefix list referenced by a
 route or rule add a wave. Raw answers in the snapshot's region shape; `model.build` does the
 rest.
@@ -10,6 +10,7 @@ rest.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
@@ -35,26 +36,19 @@ def collect_places(
     def region_vpcs() -> list[Any]:
         return aws.readable(denied, [], lambda: reader.call("ec2", "describe_vpcs", "Vpcs"))
 
-    def block_public_access() -> dict[str, Any] | None:
-        # Region-wide; None when the region (or moto) cannot answer: the mode is then unknown.
-        answer = aws.readable(denied, None, lambda: reader.optional("ec2", "describe_vpc_block_public_access_options"))
-        options = (answer or {}).get("VpcBlockPublicAccessOptions")
-        return options if isinstance(options, dict) else None
-
     def prefix_lists() -> list[Any]:
         return aws.readable(denied, [], lambda: reader.call("ec2", "describe_managed_prefix_lists", "PrefixLists"))
 
     # The region's VPCs and subnets: which VPC holds a subnet or an address is then known
     # without one lookup per resource. Without the subnets nothing can be placed: a denial
     # there stops the run (exit 2).
-    found_vpcs, subnets, rds, redshift, kafka, lists, bpa, extra = reader.together(
+    found_vpcs, subnets, rds, redshift, kafka, lists, extra = reader.together(
         region_vpcs,
         lambda: reader.call("ec2", "describe_subnets", "Subnets"),
         lambda: sources.collect_databases(reader, connections),
         lambda: sources.collect_redshift(reader, connections),
         lambda: sources.collect_kafka(reader, connections),
         prefix_lists,
-        block_public_access,
         also or (lambda: None),
     )
     raw = {"rds": rds, "redshift": redshift, "kafka": kafka}
@@ -65,8 +59,25 @@ def collect_places(
         | _address_vpcs(found_vpcs, sources.ip_targets(hosts))
         | set(vpcs)
     )
+    bpa = _block_public_access(found_vpcs, subnets)
     ec2 = collect_network(reader, every, found_vpcs, subnets, lists, denied, sources.ip_targets(hosts), bpa)
     return {"ec2": ec2, **{k: v for k, v in raw.items() if v}, **({"also": extra} if also else {})}
+
+
+def _block_public_access(region_vpcs: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Which Block Public Access reads the region needs. AWS puts the region's mode on every VPC
+    and subnet it describes (BlockPublicAccessStates): when they all say "off" neither the
+    options nor the exclusions are read (one call fewer on almost every run); when they agree
+    on a blocking mode only the exclusions are; the options only when they disagree. Without
+    the field (moto, a region without the feature) nothing is read: the mode stays unknown,
+    and nothing is reported."""
+    states = {
+        str((r.get("BlockPublicAccessStates") or {}).get("InternetGatewayBlockMode", ""))
+        for r in (*region_vpcs, *subnets)
+    } - {""}
+    if not states - {"off"}:
+        return ()
+    return ("VpcBlockPublicAccessExclusions",) + (("VpcBlockPublicAccessOptions",) if len(states) > 1 else ())
 
 
 def vpcs_of(reader: aws.AwsReader, connections: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> set[str]:
@@ -107,7 +118,7 @@ def collect_network(
     prefix_lists: list[Any],
     denied: list[str],
     ips: Iterable[str] = (),
-    block_public_access: dict[str, Any] | None = None,
+    block_public_access: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Every EC2 resource type the engine models for these VPCs, one (paginated) describe each,
     all at once; the region-wide answers read before are kept for these VPCs only.
@@ -144,18 +155,8 @@ def collect_network(
             "describe_internet_gateways", "InternetGateways", Filters=aws.vpc_filter(vpc_ids, "attachment.vpc-id")
         ),
     }
-    if block_public_access and block_public_access.get("InternetGatewayBlockMode", "off") != "off":
-        # Exclusions matter only when blocking is on (rarely more than one page: MaxResults 1000).
-        # Unanswered: the key stays absent, and the model calls the exclusions unknown.
-        def exclusions() -> list[Any] | None:
-            answer = aws.readable(
-                denied,
-                None,
-                lambda: reader.optional("ec2", "describe_vpc_block_public_access_exclusions", MaxResults=1000),
-            )
-            return None if answer is None else list(answer.get("VpcBlockPublicAccessExclusions") or [])
-
-        reads["VpcBlockPublicAccessExclusions"] = exclusions
+    if block_public_access:
+        reads["BlockPublicAccess"] = _bpa_reader(reader, tuple(block_public_access), denied)
     ips = list(ips)
     if ips:
         reads["NetworkInterfaces"] = described("describe_network_interfaces", "NetworkInterfaces", Filters=vpc_filter)
@@ -182,9 +183,9 @@ def collect_network(
             for vpc in vpcs
         },
         "Subnets": [s for s in subnets if s["VpcId"] in vpc_ids],
-        **{k: v for k, v in answers.items() if "/" not in k and v is not None},
+        **{k: v for k, v in answers.items() if "/" not in k and v is not None and k != "BlockPublicAccess"},
+        **answers.get("BlockPublicAccess", {}),
         "DhcpOptions": answers.get("DhcpOptions", []),
-        **({"VpcBlockPublicAccessOptions": block_public_access} if block_public_access else {}),
     }
     if not ips and (eni_ids := _partly_covered(ec2)):
         filters = [{"Name": "network-interface-id", "Values": eni_ids}]
@@ -199,6 +200,29 @@ def collect_network(
     ]
     ec2["Denied"] = sorted(set(denied))
     return ec2
+
+
+def _bpa_reader(reader: aws.AwsReader, keys: tuple[str, ...], denied: list[str]) -> Callable[[], dict[str, Any]]:
+    """The Block Public Access reads `keys` names, one after the other (both only in the rare
+    region whose VPCs and subnets disagree). An unanswered read leaves its key absent: the model
+    then takes the mode from the subnets and calls the exclusions unknown. Exclusions rarely
+    take more than one page (MaxResults 1000)."""
+    calls = {
+        "VpcBlockPublicAccessOptions": ("describe_vpc_block_public_access_options", {}),
+        "VpcBlockPublicAccessExclusions": ("describe_vpc_block_public_access_exclusions", {"MaxResults": 1000}),
+    }
+
+    def read() -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key in sorted(keys, reverse=True):  # the options first
+            answer = aws.readable(
+                denied, None, functools.partial(reader.optional, "ec2", calls[key][0], **calls[key][1])
+            )
+            if answer is not None:
+                found[key] = answer.get(key) if key == "VpcBlockPublicAccessOptions" else list(answer.get(key) or [])
+        return {k: v for k, v in found.items() if v is not None}
+
+    return read
 
 
 def _interfaces(answers: dict[str, Any], ips: Iterable[str], denied: list[str]) -> dict[str, Any]:

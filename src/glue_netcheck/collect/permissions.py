@@ -17,8 +17,8 @@ _EC2 = (
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcAttribute",
-    "ec2:DescribeVpcBlockPublicAccessExclusions",  # only when Block Public Access is on
-    "ec2:DescribeVpcBlockPublicAccessOptions",
+    "ec2:DescribeVpcBlockPublicAccessExclusions",  # these two only when the subnets say Block
+    "ec2:DescribeVpcBlockPublicAccessOptions",  # Public Access is on
     "ec2:DescribeVpcEndpoints",
     "ec2:DescribeVpcs",
     "ec2:GetManagedPrefixListEntries",
@@ -57,6 +57,7 @@ _RDS = (
 # source of that kind.
 CONDITIONAL = (
     "ec2:DescribeVpcBlockPublicAccessExclusions",
+    "ec2:DescribeVpcBlockPublicAccessOptions",
     "glue:GetSecurityConfigurations",  # `connection`: only when a job or crawler using it names one
     "s3:GetObject",
     "s3:GetBucketLocation",

@@ -53,11 +53,19 @@ def build_peering(raw: Mapping[str, Any]) -> Peering:
 
 def build_block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | None:
     """ec2.VpcBlockPublicAccessOptions: DescribeVpcBlockPublicAccessOptions' answer of that name;
-    ec2.VpcBlockPublicAccessExclusions: DescribeVpcBlockPublicAccessExclusions' list. Absent:
-    unknown (None). An exclusion is active once created or updated (state *-complete)."""
+    ec2.VpcBlockPublicAccessExclusions: DescribeVpcBlockPublicAccessExclusions' list. Without
+    the options, the mode every VPC and subnet states (BlockPublicAccessStates) when they agree;
+    else unknown (None). An exclusion is active once created or updated (state *-complete)."""
     options = ec2.get("VpcBlockPublicAccessOptions")
     if not isinstance(options, Mapping):
-        return None
+        states = {
+            str(state.get("InternetGatewayBlockMode", ""))
+            for r in (*(ec2.get("Vpcs") or ()), *(ec2.get("Subnets") or ()))
+            if isinstance(r, Mapping) and isinstance(state := r.get("BlockPublicAccessStates"), Mapping)
+        }
+        if len(states) != 1 or "" in states:
+            return None
+        options = {"InternetGatewayBlockMode": states.pop()}
     exclusions: dict[str, str] = {}
     for item in ec2.get("VpcBlockPublicAccessExclusions") or ():
         if not isinstance(item, Mapping) or str(item.get("State", "")) not in ("create-complete", "update-complete"):
