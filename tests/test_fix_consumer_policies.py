@@ -16,6 +16,7 @@ import pytest
 
 from test_e2e_beyond import run
 from test_e2e_endpoint_policy import JOB_BUCKETS, NAME, ONLY_REPORTS, build
+from test_e2e_role_boundary import boundary_without, bounded_job, full_boundary
 from test_fix_consumer import KEY, bash_n, errors, fix_and_rerun, proven
 
 from conftest import Aws
@@ -201,3 +202,53 @@ def test_the_endpoint_policy_twin_allowing_the_job_buckets_has_no_finding(aws: A
     build(aws, JOB_BUCKETS)
 
     assert [f for f in run(aws, NAME)["findings"] if f["check"] == "endpoint-policy"] == []
+
+
+# --- role-network-permissions: the permissions boundary --------------------------------------
+
+
+def test_a_boundary_lacking_an_ec2_call_gets_a_new_default_version_allowing_it() -> None:
+    (finding,) = [
+        f
+        for f in proven(
+            "role-network-permissions", "the permissions boundary document lacks ec2:CreateNetworkInterface"
+        )
+        if f.check == "role-network-permissions"
+    ]
+
+    assert finding.fix is not None and finding.fix.verified, finding.fix
+    _, command = finding.fix.commands
+    assert command.startswith(
+        "aws iam create-policy-version --policy-arn arn:aws:iam::123456789012:policy/glue-boundary"
+    )
+    assert command.endswith(" --set-as-default") and bash_n("\n".join(finding.fix.commands)) == ""
+    added = document_of(command, "--policy-document")["Statement"]
+    assert isinstance(added, list)
+    assert added[-1] == {
+        "Sid": "AllowGlueVpc",
+        "Effect": "Allow",
+        "Action": ["ec2:CreateNetworkInterface"],
+        "Resource": "*",
+    }
+
+
+def test_the_boundary_twin_allowing_the_calls_has_no_finding() -> None:
+    name = "healthy twin: the permissions boundary document allows the same statements"
+    assert [f for f in proven("role-network-permissions", name) if f.check == "role-network-permissions"] == []
+
+
+def test_the_boundary_fix_run_with_the_aws_cli_clears_the_finding(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = bounded_job(aws, boundary_without("ec2:CreateNetworkInterface"))
+    assert [f["severity"] for f in before["findings"] if f["check"] == "role-network-permissions"] == ["error"]
+
+    commands, after = fix_and_rerun(aws, "role-network-permissions", monkeypatch)
+
+    assert commands[-1].startswith("aws iam create-policy-version ")
+    assert [f for f in after["findings"] if f["check"] == "role-network-permissions"] == []
+    assert errors(after) == {e for e in errors(before) if e[0] != "role-network-permissions"}
+
+
+def test_the_boundary_twin_run_against_moto_has_no_finding(aws: Aws) -> None:
+    report = bounded_job(aws, full_boundary())
+
+    assert [f for f in report["findings"] if f["check"] == "role-network-permissions"] == []

@@ -17,11 +17,12 @@ from dataclasses import replace
 from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import ConsumerReport
 from glue_netcheck.checks.finding import Finding, Fix
-from glue_netcheck.fixes.candidates import Candidate
+from glue_netcheck.fixes.candidates import Candidate, Edit
 from glue_netcheck.fixes.consumer_edits import POLICY_NAME, EnableKey, PutRolePolicy
 from glue_netcheck.fixes.consumer_job import fewer_workers, missing_connection
 from glue_netcheck.fixes.consumer_paths import BUILDERS as PATH_BUILDERS
 from glue_netcheck.fixes.consumer_policies import BUILDERS as POLICY_BUILDERS
+from glue_netcheck.fixes.consumer_policies import boundary_edit
 from glue_netcheck.fixes.prove import PROVEN_SEVERITIES, prove
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.policy.role import GLUE_EC2_ACTIONS, action_decisions
@@ -40,22 +41,31 @@ def _key(inventory: Inventory, report: ConsumerReport, finding: Finding) -> list
 
 
 def _role(inventory: Inventory, report: ConsumerReport, finding: Finding) -> list[Candidate]:
-    """What the identity policies lack (a refusal by the permissions boundary is not cured by a
-    policy of the role: the re-analysis leaves that one unverified)."""
+    """What the identity policies lack, in an inline policy; what the permissions boundary lacks,
+    in a new version of it (no policy of the role gets past its boundary)."""
     role = inventory.roles.get(finding.resource)
     first = report.connections[0].connection if report.connections else None
     if role is None or first is None:
         return []
-    decisions = action_decisions(
-        role.policies,
-        GLUE_EC2_ACTIONS,
-        principal=role.arn or finding.resource,
-        region=inventory.region,
-        subnet_id=first.subnet_id,
-        security_group_ids=first.security_group_ids,
-    )
-    missing = tuple(a for a in GLUE_EC2_ACTIONS if decisions[a].outcome == "denied")
-    return [(PutRolePolicy(finding.resource, missing),)] if missing else []
+
+    def lacking(policies: tuple[str, ...]) -> tuple[str, ...]:
+        decisions = action_decisions(
+            policies,
+            GLUE_EC2_ACTIONS,
+            principal=role.arn or finding.resource,
+            region=inventory.region,
+            subnet_id=first.subnet_id,
+            security_group_ids=first.security_group_ids,
+        )
+        return tuple(a for a in GLUE_EC2_ACTIONS if decisions[a].outcome == "denied")
+
+    missing = lacking(role.policies)
+    edits: list[Edit] = [PutRolePolicy(finding.resource, missing)] if missing else []
+    bounded = lacking((role.boundary,)) if role.boundary is not None else ()
+    boundary = boundary_edit(role, bounded) if bounded else None
+    if boundary is not None:
+        edits.append(boundary)
+    return [tuple(edits)] if edits else []
 
 
 BY_CHECK: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidate]]] = {

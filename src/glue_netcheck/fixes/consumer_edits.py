@@ -151,6 +151,38 @@ class PutKeyPolicy:
 
 
 @dataclass(frozen=True)
+class SetBoundaryVersion:
+    """A new default version of the role's permissions boundary (a managed policy): the old
+    statements kept, plus what the job needs."""
+
+    reference: str  # the role as the job names it
+    policy_arn: str
+    policy: str  # compact JSON
+    change: str
+
+    def says(self) -> str:
+        return f"in the permissions boundary {self.policy_arn}, {self.change}"
+
+    def apply(self, inventory: Inventory) -> Inventory:
+        role = inventory.roles.get(self.reference)
+        if role is None:
+            return inventory
+        return replace(inventory, roles={**inventory.roles, self.reference: replace(role, boundary=self.policy)})
+
+    def commands(self) -> tuple[str, ...]:
+        return (
+            "# a managed policy keeps at most 5 versions: if this fails with LimitExceeded, delete an old one "
+            f"(aws iam list-policy-versions --policy-arn {self.policy_arn})",
+            f"aws iam create-policy-version --policy-arn {self.policy_arn} "
+            f"--policy-document {shlex.quote(self.policy)} --set-as-default",
+        )
+
+    def terraform(self, addresses: Mapping[str, str]) -> str:
+        where = addresses.get(self.policy_arn, f"the aws_iam_policy that manages {self.policy_arn}")
+        return f"# in {where}:\n{heredoc('policy', self.policy)}"
+
+
+@dataclass(frozen=True)
 class SetEndpointPolicy:
     """The endpoint's whole new policy (ModifyVpcEndpoint replaces it; old statements kept)."""
 

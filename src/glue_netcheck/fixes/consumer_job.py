@@ -19,7 +19,11 @@ MIN_WORKERS = 2  # Glue's least NumberOfWorkers for the G worker types
 
 def missing_connection(inventory: Inventory, report: ConsumerReport, finding: Finding) -> list[Candidate]:
     consumer = report.consumer
-    if consumer.kind != "job" or finding.resource in inventory.connections:
+    # The finding's resource is the missing connection's name (its warning about connections
+    # that disagree names a subnet: not this builder's).
+    if consumer.kind != "job" or finding.resource not in report.consumer.connections:
+        return []
+    if finding.resource in inventory.connections:
         return []
     return [(UpdateJob(consumer.name, without_connection=finding.resource),)]
 

@@ -15,8 +15,15 @@ from glue_netcheck.analyse.results import ConsumerReport
 from glue_netcheck.checks import endpoint_policy, kms_key_policy
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.fixes.candidates import Candidate, Edit
-from glue_netcheck.fixes.consumer_edits import PutKeyPolicy, PutRolePolicy, SetEndpointPolicy, compact, context_of
-from glue_netcheck.model.glue import Inventory
+from glue_netcheck.fixes.consumer_edits import (
+    PutKeyPolicy,
+    PutRolePolicy,
+    SetBoundaryVersion,
+    SetEndpointPolicy,
+    compact,
+    context_of,
+)
+from glue_netcheck.model.glue import Inventory, Role
 from glue_netcheck.policy import key_policy
 from glue_netcheck.policy.endpoint import endpoint_decisions
 
@@ -64,6 +71,21 @@ def _describe(removed: Sequence[dict[str, Any]], added: Sequence[dict[str, objec
         actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
         parts.append(f"add statement {s['Sid']} allowing {', '.join(map(str, actions))} to {s['Principal']}")
     return "; ".join(parts)
+
+
+# --- role-network-permissions: the permissions boundary ----------------------------------------
+
+
+def boundary_edit(role: Role, actions: tuple[str, ...]) -> SetBoundaryVersion | None:
+    """The boundary allowing `actions` too (no policy of the role gets past its boundary)."""
+    statements = _statements(role.boundary)
+    if statements is None or not role.boundary_arn:
+        return None
+    statement = _unique_sid(
+        {"Sid": "AllowGlueVpc", "Effect": "Allow", "Action": list(actions), "Resource": "*"}, statements
+    )
+    change = f"add statement {statement['Sid']} allowing {', '.join(actions)}"
+    return SetBoundaryVersion(role.reference, role.boundary_arn, _document([*statements, statement]), change)
 
 
 # --- kms-key-policy -------------------------------------------------------------------------
