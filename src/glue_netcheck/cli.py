@@ -20,13 +20,11 @@ from typer._click import exceptions as click_errors  # typer 0.29 vendors click:
 
 from glue_netcheck import __version__
 from glue_netcheck.analyse.connection import analyse_connection
-from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import BatchReport, Report, Verdict, noting, worst
 from glue_netcheck.checks import pages
 from glue_netcheck.collect import files, inputs, permissions
 from glue_netcheck.errors import EXIT_ERROR, EXIT_FOR_VERDICT, EXIT_INTERRUPTED, EXIT_OK, AnalysisError
 from glue_netcheck.fixes import fix_plan, prove
-from glue_netcheck.fixes.consumer import prove_consumer
 from glue_netcheck.fixes.render import RENDERERS as FIX_RENDERERS
 from glue_netcheck.fixes.render import FixFormat
 from glue_netcheck.model.glue import ConsumerKind
@@ -180,9 +178,11 @@ def _consumer_command(kind: ConsumerKind) -> None:
         snapshot: SnapshotOpt = None,
         color: ColorOpt = None,
     ) -> int:
+        from glue_netcheck.analyse.consumer import analyse_consumer  # only job and crawler need these
+        from glue_netcheck.fixes.consumer import prove_consumer
+
         inventory = inputs.for_consumer(inputs.Source(snapshot, region, profile), kind, name)
-        result = analyse_consumer(inventory, kind, name)
-        result = prove_consumer(inventory, result)
+        result = prove_consumer(inventory, analyse_consumer(inventory, kind, name))
         deliver(result, fmt, output, _options(color, source=snapshot))
         return EXIT_FOR_VERDICT[result.verdict]
 
