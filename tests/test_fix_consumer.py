@@ -32,13 +32,13 @@ from test_cases import CASES, apply_patch, load
 KEY = "arn:aws:kms:us-east-1:123456789012:key/5e99ae61-4e6b-4154-a590-60c68f189703"  # the case files'
 
 
-def proven(check: str, name: str) -> list[Finding]:
+def proven(check: str, name: str, severity: str = "error") -> list[Finding]:
     spec = load(CASES / f"{check}.json")
     (case,) = [c for c in spec["cases"] if c["name"] == name]
     inventory = build_inventory(spec["region"], apply_patch(spec["snapshot"], case["patch"]))
     kind, subject = spec["subject"].split(" ", 1)
     report = prove_consumer(inventory, analyse_consumer(inventory, kind, subject))
-    return [f for f in report.findings if f.check == check and f.severity == "error"]
+    return [f for f in report.findings if f.check == check and f.severity == severity]
 
 
 def bash_n(text: str) -> str:
@@ -119,7 +119,7 @@ def errors(report: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def fix_and_rerun(
-    aws: Aws, check: str, monkeypatch: pytest.MonkeyPatch, name: str = JOB
+    aws: Aws, check: str, monkeypatch: pytest.MonkeyPatch, name: str = JOB, severity: str = "error"
 ) -> tuple[list[str], dict[str, Any]]:
     """Collect the job as the CLI does, prove, run the finding's commands with the real CLI,
     and analyse the job again through the CLI. Several findings of the check on one resource
@@ -128,7 +128,7 @@ def fix_and_rerun(
         monkeypatch.setenv(key, value)
     inventory = for_consumer(Source(), "job", name)
     report = prove_consumer(inventory, analyse_consumer(inventory, "job", name))
-    fixes = {f.fix for f in report.findings if f.check == check and f.severity == "error"}
+    fixes = {f.fix for f in report.findings if f.check == check and f.severity == severity}
     (fix,) = fixes
     assert fix is not None and fix.verified, fix
     script = "set -euo pipefail\n" + "\n".join(fix.commands) + "\n"

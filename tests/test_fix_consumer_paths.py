@@ -9,13 +9,26 @@ again: the finding is gone. Each with its healthy twin.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from glue_netcheck.analyse.consumer import analyse_consumer
+from glue_netcheck.collect.inputs import Source, for_consumer
+from glue_netcheck.fixes.consumer import prove_consumer
+from glue_netcheck.model.build import build_inventory
 from test_e2e_beyond import connector_job, job, modules_job, own, run
+from test_e2e_script_calls import DYNAMODB_SCRIPT, GLOBAL_STS_SCRIPT, upload
 from test_fix_consumer import bash_n, errors, fix_and_rerun, proven
+from test_fix_moto import aws_cli_env
 
 from conftest import Aws
-from scenarios import CONNECTION, JOB_ROLE, SCENARIOS, Layout, key_policy
+from scenarios import CONNECTION, JOB, JOB_ROLE, SCENARIOS, Layout, key_policy
+
+sys.path.insert(0, str(Path(__file__).parent / "checks"))
+from test_cases import CASES, apply_patch, load
 
 # --- on the case files ----------------------------------------------------------------------
 
@@ -191,3 +204,91 @@ def test_the_other_region_twin_through_the_nat_gateway_has_no_finding(aws: Aws, 
     other_region_job(aws, "healthy-nat", what)
 
     assert own(run(aws, "elsewhere"), CHECK[what]) == []
+
+
+# --- what the script calls (warnings: the run may still succeed) -----------------------------
+
+
+def test_the_dynamodb_fix_is_its_gateway_endpoint_run_with_the_aws_cli(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No way out of the VPC, no DynamoDB endpoint: the free gateway endpoint on the Glue
+    subnet's table. Live, the collector reads no prefix list that no route uses, so the fix
+    cannot be shown on the model (unverified, and it says why); run, its route makes the
+    collector read the list, and the next analysis shows the path."""
+    layout = SCENARIOS["healthy-kms-endpoint"](aws.clients)
+    upload(aws, DYNAMODB_SCRIPT)
+    for key, value in aws.env.items():
+        monkeypatch.setenv(key, value)
+    inventory = for_consumer(Source(), "job", JOB)
+    report = prove_consumer(inventory, analyse_consumer(inventory, "job", JOB))
+    (finding,) = [f for f in report.findings if f.check == "script-services-reachable"]
+    assert finding.fix is not None and not finding.fix.verified
+    assert "the data holds no prefix list of com.amazonaws.us-east-1.dynamodb" in finding.fix.effect
+    (command,) = finding.fix.commands
+    assert "--vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.dynamodb" in command
+    assert f"--route-table-ids {layout.route_table}" in command
+
+    ran = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=aws_cli_env(aws), check=False)
+
+    assert ran.returncode == 0, ran.stderr
+    assert own(run(aws, JOB), "script-services-reachable") == []
+
+
+def test_the_dynamodb_gateway_fix_is_verified_where_the_data_has_its_prefix_list() -> None:
+    spec = load(CASES / "script-services-reachable.json")
+    cases = {c["name"]: c for c in spec["cases"]}
+    prefix_list = [
+        op for op in cases["DynamoDB through its gateway endpoint"]["patch"] if op["path"] == "/ec2/PrefixLists/-"
+    ]
+    patch = cases["DynamoDB without an endpoint, no NAT"]["patch"] + prefix_list
+    inventory = build_inventory(spec["region"], apply_patch(spec["snapshot"], patch))
+
+    report = prove_consumer(inventory, analyse_consumer(inventory, "job", JOB))
+
+    (finding,) = [f for f in report.findings if f.check == "script-services-reachable"]
+    assert finding.fix is not None and finding.fix.verified, finding.fix
+    (command,) = finding.fix.commands
+    assert "--vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.dynamodb" in command
+
+
+def test_the_sqs_fix_is_its_interface_endpoint() -> None:
+    (finding,) = [
+        f
+        for f in proven("script-services-reachable", "the script calls SQS: no endpoint and no NAT", "warning")
+        if f.check == "script-services-reachable"
+    ]
+
+    assert finding.fix is not None and finding.fix.verified, finding.fix
+    (command,) = finding.fix.commands
+    assert command.startswith("VPCE_SQS=$(aws ec2 create-vpc-endpoint ") and "--private-dns-enabled" in command
+
+
+def test_the_dynamodb_twin_through_the_nat_gateway_has_no_finding(aws: Aws) -> None:
+    SCENARIOS["healthy-nat"](aws.clients)
+    upload(aws, DYNAMODB_SCRIPT)
+
+    assert own(run(aws, JOB), "script-services-reachable") == []
+
+
+def test_the_global_sts_fix_is_the_route_to_the_nat_gateway_run_with_the_aws_cli(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    layout = endpoint_layout(aws, nat=True)
+    upload(aws, GLOBAL_STS_SCRIPT)
+    assert own(run(aws, JOB), "sts-global-endpoint") != []
+
+    commands, after = fix_and_rerun(aws, "sts-global-endpoint", monkeypatch, severity="warning")
+
+    assert commands == [
+        f"aws ec2 create-route --route-table-id {layout.route_table} --destination-cidr-block 0.0.0.0/0 "
+        f"--nat-gateway-id {layout.nat}"
+    ]
+    assert own(after, "sts-global-endpoint") == []
+
+
+def test_the_global_sts_twin_through_the_nat_gateway_has_no_finding(aws: Aws) -> None:
+    SCENARIOS["healthy-nat"](aws.clients)
+    upload(aws, GLOBAL_STS_SCRIPT)
+
+    assert own(run(aws, JOB), "sts-global-endpoint") == []

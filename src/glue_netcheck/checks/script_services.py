@@ -61,9 +61,9 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
         )
         return
     for name in calls.services:
-        if name in first.paths or name in _SKIP:
+        service = endpoint_service(name, ctx.region)
+        if name in first.paths or service is None:
             continue
-        service = Service(_ENDPOINT_NAME.get(name, name), ctx.region)
         path = service_path(ctx.inventory.network, source, service)
         host = f"{name}.{ctx.region}.amazonaws.com"
         if path.reachable is False and path.blocked_at is not None:
@@ -83,3 +83,9 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
                 f'at {blocked.id} ({blocked.reason}): Connect timeout on endpoint URL: "https://{host}/"',
                 fix,
             )
+
+
+def endpoint_service(name: str, region: str) -> Service | None:
+    """The regional service a script's client for `name` calls, as its endpoint names it; None
+    for a global service (no regional endpoint to trace)."""
+    return None if name in _SKIP else Service(_ENDPOINT_NAME.get(name, name), region)

@@ -115,7 +115,7 @@ def attempt(inventory: Inventory, report: ConsumerReport, finding: Finding, cand
         else f"{what}: not verified: {'; '.join(problems)}"
     )
     commands = tuple(c for e in candidate for c in e.commands())
-    return Fix(not problems, effect, commands, "\n".join(e.terraform({}) for e in candidate))
+    return Fix(not problems, effect, commands, "\n".join(t for e in candidate if (t := e.terraform({}))))
 
 
 def prove_consumer_finding(

@@ -42,6 +42,25 @@ def heredoc(attribute: str, document: str) -> str:
 
 
 @dataclass(frozen=True)
+class Caveat:
+    """No change: why the candidate's effect cannot be shown on the model (said in its effect)."""
+
+    why: str
+
+    def says(self) -> str:
+        return self.why
+
+    def apply(self, inventory: Inventory) -> Inventory:
+        return inventory
+
+    def commands(self) -> tuple[str, ...]:
+        return ()
+
+    def terraform(self, addresses: Mapping[str, str]) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
 class EnableKey:
     reference: str  # as the security configuration or catalog names it (ARN, alias or id)
     cancel_deletion: bool

@@ -19,27 +19,33 @@ from glue_netcheck.checks.base import ConsumerContext
 from glue_netcheck.checks.connector_image import image_region
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.checks.python_modules import HTTPS
+from glue_netcheck.checks.script_services import endpoint_service
 from glue_netcheck.checks.target import public_path
 from glue_netcheck.fixes.candidates import Candidate, Situation, candidates
-from glue_netcheck.fixes.consumer_edits import context_of
+from glue_netcheck.fixes.consumer_edits import Caveat, context_of
 from glue_netcheck.fixes.create import CreateGatewayEndpoint, CreateInterfaceEndpoint
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.net.paths import service_path
 from glue_netcheck.net.services import Service
 from glue_netcheck.net.trace import PathResult
+from glue_netcheck.net.tracer import Source
 
 # The connection-level table's key for a path to an address beyond the VPC and its region's
 # endpoints: it offers only the ways out through a NAT gateway (and the rule that drops).
 BEYOND = "target"
 
 
-def _through_nat(ctx: ConsumerContext, report: ConsumerReport, finding: Finding, path: PathResult) -> list[Candidate]:
+def _through_nat(
+    ctx: ConsumerContext, report: ConsumerReport, finding: Finding, path: PathResult, service: str = BEYOND
+) -> list[Candidate]:
+    """The connection-level table's candidates for the path (`service`: the regional service
+    it goes to, whose endpoints the table may also offer; else BEYOND)."""
     first = ctx.connections[0]
     situation = Situation(
         ctx.inventory,
         report.connections[0],
         finding,
-        BEYOND,
+        service,
         path,
         first.vpc,
         first.subnet,
@@ -63,7 +69,7 @@ def _traced(
     return build
 
 
-def _pypi(ctx: ConsumerContext, finding: Finding) -> PathResult | None:
+def _public(ctx: ConsumerContext, finding: Finding) -> PathResult | None:
     return public_path(ctx.connections[0], HTTPS)
 
 
@@ -122,8 +128,49 @@ def connector_image_fix(inventory: Inventory, report: ConsumerReport, finding: F
     return found
 
 
+def script_service_fix(inventory: Inventory, report: ConsumerReport, finding: Finding) -> list[Candidate]:
+    """The first service the script calls whose path is blocked where the finding says: its
+    own region's, so the table offers its interface endpoint too (or the private DNS, the
+    rule, the NAT route that cures the drop)."""
+    if not report.connections:
+        return []
+    ctx = context_of(inventory, report)
+    first, calls = ctx.connections[0], inventory.script_calls.get(report.consumer.script or "")
+    if first.source is None or calls is None:
+        return []
+    for name in calls.services:
+        service = endpoint_service(name, inventory.region)
+        if service is None or name in first.paths:
+            continue
+        path = service_path(inventory.network, first.source, service)
+        if path.reachable is False and path.blocked_at is not None and path.blocked_at.id == finding.resource:
+            found = _through_nat(ctx, report, finding, path, service.key)
+            return _dynamodb(inventory, first.source, service, found) if service.key == "dynamodb" else found
+    return []
+
+
+def _dynamodb(inventory: Inventory, source: Source, service: Service, found: list[Candidate]) -> list[Candidate]:
+    """DynamoDB's gateway endpoint (free) first: the table offers gateway endpoints for S3 only.
+    Its interface endpoint is left out (whether it takes private DNS, which the script's
+    default endpoint name needs, is not in the data)."""
+    table = inventory.network.route_table_for(source.subnet)
+    if table is None:
+        return found
+    gateway: Candidate = (CreateGatewayEndpoint(source.vpc.id, service.endpoint_service_name, (table.id,)),)
+    if inventory.network.prefix_list_named(service.endpoint_service_name) is None:
+        why = (
+            f"the data holds no prefix list of {service.endpoint_service_name} (one no route uses is not read), "
+            "so the endpoint's route cannot be modelled"
+        )
+        gateway = (*gateway, Caveat(why))
+    rest = [c for c in found if not any(isinstance(e, CreateInterfaceEndpoint) for e in c)]
+    return [gateway, *rest]
+
+
 BUILDERS: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidate]]] = {
-    "python-modules-reachable": _traced(_pypi),
+    "python-modules-reachable": _traced(_public),
+    "sts-global-endpoint": _traced(_public),
+    "script-services-reachable": script_service_fix,
     "s3-bucket-region": _traced(_bucket),
     "kms-key-region": _traced(_key),
     "connector-image-reachable": connector_image_fix,
