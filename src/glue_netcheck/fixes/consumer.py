@@ -148,10 +148,17 @@ def prove_consumer(inventory: Inventory, report: ConsumerReport) -> ConsumerRepo
     """The report with every error and warning finding's `fix` filled in: the consumer's own
     (this module) and its connections' (fixes.prove.prove; then JOB_SIDE where that found no
     verified fix)."""
-    findings = tuple(
-        replace(f, fix=prove_consumer_finding(inventory, report, f)) if f.severity in PROVEN_SEVERITIES else f
-        for f in report.findings
-    )
+    # The builders read only the finding's check and resource (an endpoint's denied requests
+    # are one finding each, with one fix): each such cause is proven once.
+    proven: dict[tuple[str, str, str], Fix | None] = {}
+
+    def fix_of(f: Finding) -> Fix | None:
+        key = (f.check, f.resource, f.severity)
+        if key not in proven:
+            proven[key] = prove_consumer_finding(inventory, report, f)
+        return proven[key]
+
+    findings = tuple(replace(f, fix=fix_of(f)) if f.severity in PROVEN_SEVERITIES else f for f in report.findings)
     connections = tuple(prove(inventory, r) for r in report.connections)
     connections = tuple(
         replace(r, findings=tuple(_job_side(inventory, report, f) for f in r.findings)) for r in connections
