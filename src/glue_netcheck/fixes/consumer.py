@@ -18,7 +18,7 @@ from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import ConsumerReport
 from glue_netcheck.checks.finding import Finding, Fix
 from glue_netcheck.fixes.candidates import Candidate, Edit
-from glue_netcheck.fixes.consumer_edits import POLICY_NAME, EnableKey, PutRolePolicy
+from glue_netcheck.fixes.consumer_edits import EnableKey, PutRolePolicy
 from glue_netcheck.fixes.consumer_job import fewer_workers, missing_connection
 from glue_netcheck.fixes.consumer_paths import BUILDERS as PATH_BUILDERS
 from glue_netcheck.fixes.consumer_policies import BUILDERS as POLICY_BUILDERS
@@ -26,8 +26,6 @@ from glue_netcheck.fixes.consumer_policies import boundary_edit
 from glue_netcheck.fixes.prove import PROVEN_SEVERITIES, prove
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.policy.role import GLUE_EC2_ACTIONS, action_decisions
-
-__all__ = ["POLICY_NAME", "prove_consumer"]
 
 
 def _key(inventory: Inventory, report: ConsumerReport, finding: Finding) -> list[Candidate]:
