@@ -30,7 +30,7 @@ from glue_netcheck.checks.finding import Finding
 from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.fixes.connection import SetPhysicalConnection
 from glue_netcheck.fixes.plan import fix_plan
-from glue_netcheck.fixes.prove import cure, prove
+from glue_netcheck.fixes.prove import cure, prove, prove_finding
 from glue_netcheck.fixes.render import render_sh
 from glue_netcheck.model.glue import Inventory
 from test_fix_moto import assert_cured, aws_cli_env, planned_script, run_script
@@ -213,15 +213,23 @@ def test_the_zone_fix_sets_the_subnets_zone_and_keeps_subnet_and_groups() -> Non
     assert inventory.connections[CONNECTION].availability_zone == "us-east-1b"  # pure: the original kept
 
 
-def test_too_small_subnet_with_no_other_private_subnet_is_not_verified_and_says_why() -> None:
-    """too-few-ips' VPC holds only the public subnet besides: Glue's ENIs have no public IP."""
+def test_too_small_subnet_with_no_other_private_subnet_gets_fewer_workers_of_its_job() -> None:
+    """too-few-ips' VPC holds only the public subnet besides (Glue's ENIs have no public IP):
+    no network change verifies, so the job using the connection gets fewer workers."""
     inventory = inventory_of("too-few-ips")
-    report = prove(inventory, analyse_connection(inventory, CONNECTION))
-
+    report = analyse_connection(inventory, CONNECTION)
     (finding,) = [f for f in report.findings if f.check == "subnet-free-ips"]
-    assert finding.fix is not None and not finding.fix.verified
-    assert "not verified: kms, s3 would stop being reachable" in finding.fix.effect
-    assert fix_plan(inventory, CONNECTION).exit_code == 1
+    network_fix = prove_finding(inventory, report, finding)
+    assert network_fix is not None and not network_fix.verified
+    assert "not verified: kms, s3 would stop being reachable" in network_fix.effect
+
+    (proven,) = [f for f in prove(inventory, report).findings if f.check == "subnet-free-ips"]
+
+    assert proven.fix is not None and proven.fix.verified, proven.fix
+    assert proven.fix.commands[-1].startswith("aws glue update-job --job-name nightly-etl ")
+    assert "NumberOfWorkers" in " ".join(proven.fix.commands)
+    plan = fix_plan(inventory, CONNECTION)
+    assert plan.exit_code == 0 and [s.fix for s in plan.steps] == [proven.fix]
 
 
 @pytest.mark.parametrize(

@@ -153,10 +153,34 @@ def test_nat_without_igw_route_is_cured_by_one_route_in_the_nat_subnet_table(
     ]
 
 
+def test_too_few_ips_is_cured_by_fewer_workers_of_its_job(
+    aws: Aws, moto_as_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No network change gives the /28 room for 20 workers: the job gets fewer (UpdateJob).
+    moto has no UpdateJob: the GetJob | jq part runs with the real CLI, its JobUpdate is checked
+    against botocore's model and applied as UpdateJob would (tests/test_fix_consumer_job.py)."""
+    from test_fix_consumer_job import update_as_moto_cannot  # it imports this module
+
+    SCENARIOS["too-few-ips"](aws.clients)
+    for key, value in aws.env.items():
+        monkeypatch.setenv(key, value)
+
+    plan = fix_plan(for_connection(Source(), CONNECTION), CONNECTION)
+
+    assert plan.exit_code == 0, render_sh(plan)
+    (step,) = plan.steps
+    assert (step.check, step.fix.verified) == ("subnet-free-ips", True)
+    assert step.fix.commands[-1].startswith("aws glue update-job ")
+    update_as_moto_cannot(aws, step.fix.commands)
+    assert_cured(aws)
+
+
 def test_a_layout_no_configuration_change_cures_exits_1_and_says_what_is_left(
     aws: Aws, moto_as_aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    SCENARIOS["too-few-ips"](aws.clients)
+    layout = SCENARIOS["too-few-ips"](aws.clients)
+    for _ in range(8):  # 3 free addresses left: not even Glue's least 2 workers fit twice over
+        aws.clients.ec2.create_network_interface(SubnetId=layout.subnet)
 
     script, code = planned_script(aws, monkeypatch)
 

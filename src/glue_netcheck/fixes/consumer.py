@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from glue_netcheck.analyse.consumer import analyse_consumer
-from glue_netcheck.analyse.results import ConsumerReport
+from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import Finding, Fix
 from glue_netcheck.fixes.candidates import Candidate, Edit
 from glue_netcheck.fixes.consumer_edits import EnableKey, PutRolePolicy
@@ -95,10 +95,15 @@ def _found(report: ConsumerReport, finding: Finding) -> bool:
     )
 
 
-def attempt(inventory: Inventory, report: ConsumerReport, finding: Finding, candidate: Candidate) -> Fix:
+def applied(inventory: Inventory, candidate: Candidate) -> Inventory:
     changed = inventory
     for edit in candidate:
         changed = edit.apply(changed)
+    return changed
+
+
+def attempt(inventory: Inventory, report: ConsumerReport, finding: Finding, candidate: Candidate) -> Fix:
+    changed = applied(inventory, candidate)
     after = analyse_consumer(changed, report.consumer.kind, report.consumer.name)
     problems = []
     if _found(after, finding):
@@ -131,6 +136,20 @@ def prove_consumer_finding(
             return fix
         first = first or fix
     return first
+
+
+def job_side(inventory: Inventory, report: ConnectionReport, finding: Finding) -> tuple[Fix, Inventory] | None:
+    """A connection's finding no network change cures, cured by a change of one of the jobs
+    using the connection (JOB_SIDE), proven on that job's analysis: its fix and the changed
+    model; None when no such change verifies."""
+    build = JOB_SIDE.get(finding.check)
+    for job in (c for c in report.consumers if build is not None and c.kind == "job"):
+        before = analyse_consumer(inventory, "job", job.name)
+        for candidate in build(inventory, before, finding) if build else ():
+            fix = attempt(inventory, before, finding, candidate)
+            if fix.verified:
+                return fix, applied(inventory, candidate)
+    return None
 
 
 def _job_side(inventory: Inventory, report: ConsumerReport, finding: Finding) -> Finding:

@@ -3,7 +3,9 @@
 Greedy and proven at every step: take the first error finding that some candidate cures (the
 candidates are ordered smallest first), apply it to the model, analyse again, repeat. A
 change that clears a cause while the path stays blocked further on is kept only when nothing
-breaks, so a path with two causes (no egress rule and no route) is cured in two steps.
+breaks, so a path with two causes (no egress rule and no route) is cured in two steps. Where
+no network change cures a finding, a change of a job using the connection may (fewer workers
+in a subnet without room: fixes/consumer_job.py), proven the same way.
 """
 
 from __future__ import annotations
@@ -64,6 +66,17 @@ def _cure(inventory: Inventory, report: ConnectionReport) -> Outcome | None:
     return partial
 
 
+def _job_side(inventory: Inventory, report: ConnectionReport) -> tuple[Step, Inventory] | None:
+    """The first verified change of one of the connection's jobs that clears an error finding."""
+    from glue_netcheck.fixes.consumer import job_side  # it imports this package: only when needed
+
+    for finding in _errors(report):
+        found = job_side(inventory, report, finding)
+        if found is not None:
+            return Step(finding.check, finding.resource, found[0]), found[1]
+    return None
+
+
 def fix_plan(inventory: Inventory, name: str, addresses: Mapping[str, str] | None = None) -> FixPlan:
     report = analyse_connection(inventory, name)
     before = report.predicted_failures
@@ -74,7 +87,13 @@ def fix_plan(inventory: Inventory, name: str, addresses: Mapping[str, str] | Non
             break
         outcome = _cure(current, report)
         if outcome is None:
-            break
+            job_step = _job_side(current, report)
+            if job_step is None:
+                break
+            steps.append(job_step[0])
+            current = job_step[1]
+            report = analyse_connection(current, name)
+            continue
         steps.append(Step(outcome.finding.check, outcome.finding.resource, as_fix(outcome, addresses or {})))
         current, report = outcome.inventory, outcome.after
     remaining = tuple(

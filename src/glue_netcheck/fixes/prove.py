@@ -235,9 +235,20 @@ def prove(
     inventory: Inventory, report: ConnectionReport, addresses: Mapping[str, str] | None = None
 ) -> ConnectionReport:
     """The report with each error and warning finding's `fix` filled in (None: no remedy in
-    the table). `addresses`: a plan's resource id -> Terraform address (BatchReport.addresses)."""
+    the table; an error no network change cures may be cured by a change of a job using the
+    connection: fixes/consumer.py). `addresses`: a plan's resource id -> Terraform address
+    (BatchReport.addresses)."""
     findings = tuple(
         replace(f, fix=prove_finding(inventory, report, f, addresses)) if f.severity in PROVEN_SEVERITIES else f
         for f in report.findings
     )
-    return replace(report, findings=findings)
+    return replace(report, findings=tuple(_or_job_side(inventory, report, f) for f in findings))
+
+
+def _or_job_side(inventory: Inventory, report: ConnectionReport, finding: Finding) -> Finding:
+    if finding.severity != "error" or (finding.fix is not None and finding.fix.verified):
+        return finding
+    from glue_netcheck.fixes.consumer import JOB_SIDE, job_side  # it imports this module
+
+    found = job_side(inventory, report, finding) if finding.check in JOB_SIDE else None
+    return finding if found is None else replace(finding, fix=found[0])
