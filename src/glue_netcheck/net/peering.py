@@ -16,22 +16,24 @@ def to_peered_subnet(
     tracer: Tracer,
     port: int,
     subnet: Subnet,
-    groups: tuple[SecurityGroup, ...],
+    groups: tuple[SecurityGroup, ...] | Hop,
     owner: str,
     addresses: tuple[IPv4Network, ...] = (),
 ) -> Via | None:
     """Glue ENIs to `subnet` of another VPC, guarded by `groups`: egress, the peering there and
     back, the ACLs of both subnets both ways, the destination's ingress. `addresses`: the
-    destination's own addresses where known (else anywhere in `subnet`)."""
+    destination's own addresses where known (else anywhere in `subnet`); `groups` a hop: what
+    stands for its groups (tracer.guarded)."""
     source = tracer.source
     networks = addresses or (subnet.cidr,)
-    target = Peer(networks, frozenset(g.id for g in groups), label=f"{owner} ({', '.join(map(str, networks))})")
+    ids = frozenset(g.id for g in groups) if isinstance(groups, tuple) else frozenset()
+    target = Peer(networks, ids, label=f"{owner} ({', '.join(map(str, networks))})")
     tracer.security_groups(source.groups, "egress", target, port, source.subnet.id)
     if not peering_route(tracer, source.subnet, subnet):
         return None
     request = f"tcp {port} to {owner}"
     tracer.crossing(source.subnet, subnet, port, request, server=addresses)
-    tracer.security_groups(groups, "ingress", source.peer, port, owner)
+    tracer.guarded(groups, port, owner)
     if not peering_route(tracer, subnet, source.subnet, back=True):
         return None
     tracer.crossing(subnet, source.subnet, port, request, return_traffic=True, server=addresses)

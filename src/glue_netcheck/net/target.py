@@ -156,6 +156,22 @@ def _groups(network: Network, placement: Placement) -> tuple[SecurityGroup, ...]
     return tuple(network.security_groups[g] for g in placement.group_ids if g in network.security_groups)
 
 
+def _guard(tracer: Tracer, placement: Placement) -> tuple[SecurityGroup, ...] | Hop:
+    """The target's groups; or, for an IP literal, the hop that stands for them: its network
+    interface found with no group (a Network Load Balancer's, or another AWS-managed one's:
+    groups do not apply), or not looked up (its groups unknown)."""
+    if placement.kind != "ip" or placement.group_ids:
+        return _groups(tracer.network, placement)
+    host = placement.resource
+    if placement.interface is not None:
+        text = f"{placement.interface} (holding {host}) has no security group: nothing filters its traffic"
+        return Hop("network-interface", placement.interface, "allow", text)
+    action = tracer.network.unreadable("network-interface")
+    why = f"{action} was denied" if action else "its network interface was not looked up"
+    text = f"which security groups guard {host} is not known ({why})"
+    return Hop("network-interface", host, "unknown", text, code="UNREADABLE" if action else "DATA_MISSING")
+
+
 def _subnets(tracer: Tracer, placement: Placement) -> list[tuple[Subnet, str]]:
     """The target's known subnets, each with what it is to the target ("standby in …")."""
     subnets = tracer.network.subnets
@@ -182,8 +198,9 @@ def _to_same_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None:
         if placement.kind == "ip" and placement.interface is None:
             reached = _to_unguarded(tracer, port, subnet, placement.resource) and reached
             continue
-        groups = _groups(tracer.network, placement)
-        reached = tracer.to_private(port, subnet, groups, owner, _own_addresses(placement)) and reached
+        reached = (
+            tracer.to_private(port, subnet, _guard(tracer, placement), owner, _own_addresses(placement)) and reached
+        )
         if subnet.id != source.subnet.id:
             reached = tracer.local_route(subnet, (source.subnet.cidr,)) and reached
     return "local" if reached else None
@@ -227,7 +244,7 @@ def _to_other_vpc(tracer: Tracer, port: int, placement: Placement) -> Via | None
         text = f"the network of {placement.vpc_id} is not known"
         tracer.stop("vpc", str(placement.vpc_id), "unknown", text, "DATA_MISSING")
         return None
-    groups, addresses = _groups(tracer.network, placement), _own_addresses(placement)
+    groups, addresses = _guard(tracer, placement), _own_addresses(placement)
     many = len(places) > 1
     vias = [to_peered_subnet(tracer, port, s, groups, _owner(placement, r, many), addresses) for s, r in places]
     return vias[0] if all(vias) else None

@@ -223,6 +223,13 @@ class Tracer:
             return
         self.add(security_groups.evaluate(groups, direction, peer, port, self.network.prefix_lists))
 
+    def guarded(self, groups: tuple[SecurityGroup, ...] | Hop, port: int, owner: str) -> None:
+        """The destination's ingress: its groups' rules, or the hop that stands for them."""
+        if isinstance(groups, Hop):
+            self.add(groups)
+        else:
+            self.security_groups(groups, "ingress", self.source.peer, port, owner)
+
     def acl(
         self,
         subnet: Subnet,
@@ -275,22 +282,25 @@ class Tracer:
         self,
         port: int,
         subnet: Subnet,
-        groups: tuple[SecurityGroup, ...],
+        groups: tuple[SecurityGroup, ...] | Hop,
         owner: str,
         addresses: tuple[IPv4Network, ...] = (),
     ) -> bool:
         """Glue ENIs to a private address in `subnet` of the same VPC, guarded by `groups`:
         egress, the local route, the ACLs of both subnets both ways, the destination's ingress.
-        `addresses`: the destination's own addresses where known (else anywhere in `subnet`)."""
+        `addresses`: the destination's own addresses where known (else anywhere in `subnet`).
+        `groups` a hop: what stands for the destination's groups (none apply, or unknown)."""
         source = self.source
         networks = addresses or (subnet.cidr,)
         label = f"{owner} ({', '.join(map(str, networks))})"
-        target = Peer(networks, frozenset(g.id for g in groups), label=label)
+        target = Peer(
+            networks, frozenset(g.id for g in groups) if isinstance(groups, tuple) else frozenset(), label=label
+        )
         self.security_groups(source.groups, "egress", target, port, source.subnet.id)
         if not self.local_route(source.subnet, target.networks):
             return False
         request = f"tcp {port} to {owner}"
         self.crossing(source.subnet, subnet, port, request, server=addresses)
-        self.security_groups(groups, "ingress", source.peer, port, owner)
+        self.guarded(groups, port, owner)
         self.crossing(subnet, source.subnet, port, request, return_traffic=True, server=addresses)
         return True
