@@ -38,7 +38,7 @@ _URL = re.compile(
 )
 _HOST = re.compile(r"^(?P<host>\[[^\]]+\]|[^:]+)(?::(?P<port>\d+))?")
 
-PlacementKind = Literal["database", "ip", "vacant", "private", "external"]
+PlacementKind = Literal["database", "ip", "vacant", "private", "external", "unroutable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,10 @@ class Placement:
         its groups are unknown);
     vacant: an IP literal in a VPC of the account that no network interface holds;
     private: a private address outside every VPC of the account the data holds;
-    external: a host name that maps to no resource of the account, or a public address.
+    external: a host name that maps to no resource of the account, or a public address;
+    unroutable: an address no connection from a Glue ENI can reach (loopback, link-local,
+        multicast, reserved, unspecified, an AWS-reserved address of a subnet, IPv6, an
+        invalid name or port): `resource` says why.
     """
 
     kind: PlacementKind
@@ -127,27 +130,77 @@ def ip_literal(host: str) -> IPv4Address | None:
 
 # An EC2 IP-based private DNS name: ip-10-0-1-5.ec2.internal (us-east-1) or
 # ip-10-0-1-5.<region>.compute.internal. The name spells the address it resolves to.
-_EC2_NAME = re.compile(r"ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.(?:ec2|[a-z0-9-]+\.compute)\.internal")
+_EC2_NAME = re.compile(r"ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.(ec2|[a-z0-9-]+\.compute)\.internal")
 
 
-def ec2_name_address(host: str) -> IPv4Address | None:
-    """The private address an EC2 IP-based host name stands for, else None."""
+def ec2_name_address(host: str, region: str | None = None) -> IPv4Address | None:
+    """The private address an EC2 IP-based host name of `region` stands for, else None: the
+    VPC resolver answers its own region's names only (ec2.internal is us-east-1's), so another
+    region's name is no address of this one (it stays an external name, never a pass).
+    `region` None: a name of any region (what the collector looks up: reading one more
+    address costs nothing)."""
     match = _EC2_NAME.fullmatch(host.lower().rstrip("."))
-    return ip_literal(".".join(match.groups())) if match else None
+    if match is None:
+        return None
+    if region is not None and match[5] not in (f"{region}.compute", "ec2" if region == "us-east-1" else None):
+        return None
+    return ip_literal(".".join(match.groups()[:4]))
+
+
+# What no connection from a Glue ENI reaches, whatever the routes say (checked in this order).
+_UNROUTABLE = (
+    ("is_loopback", "it is a loopback address (the worker itself, where nothing listens)"),
+    ("is_link_local", "it is a link-local address"),
+    ("is_multicast", "it is a multicast address"),
+    ("is_unspecified", "it is the unspecified address"),
+    ("is_reserved", "it is a reserved address (240.0.0.0/4)"),
+)
+
+
+def unroutable(ip: IPv4Address) -> str | None:
+    """Why a connection to `ip` cannot be made from a VPC, or None."""
+    if ip == IPv4Address("255.255.255.255"):
+        return "it is the broadcast address"
+    return next((why for attribute, why in _UNROUTABLE if getattr(ip, attribute)), None)
 
 
 def is_private(address: IPv4Address) -> bool:
     return any(address in n for n in PRIVATE)
 
 
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
+def invalid(target: Address) -> str | None:
+    """Why the address cannot be connected to whatever the network: a port outside 1-65535, an
+    IPv6 literal (Glue's ENIs are IPv4), a name no resolver answers (all digits and dots but no
+    IPv4 address, a label over 63 characters, over 253 in all, a character DNS has not)."""
+    host = target.host.lower().rstrip(".")
+    if not 1 <= target.port <= 65535:
+        return f"port {target.port} is no TCP port (1-65535)"
+    if ":" in host:
+        return "it is an IPv6 address, and Glue's network interfaces are IPv4 only"
+    if ip_literal(host) is not None:
+        return None
+    if all(c.isdigit() or c == "." for c in host) or len(host) > 253:
+        return "it is no valid host name, so it cannot resolve"
+    if not all(_LABEL.fullmatch(label) for label in host.split(".")):
+        return "it is no valid host name, so it cannot resolve"
+    return None
+
+
 def place(inventory: Inventory, target: Address) -> Placement:
     host = target.host.lower().rstrip(".")
+    if (why := invalid(target)) is not None:
+        return Placement("unroutable", why)
     db = inventory.database_at(host)
     if db is not None:
         return _database(inventory.network, db)
-    ip = ip_literal(host) or ec2_name_address(host)
+    ip = ip_literal(host) or ec2_name_address(host, inventory.region)
     if ip is None:
         return Placement("external", target.host)
+    if (why := unroutable(ip)) is not None:
+        return Placement("unroutable", why)
     return place_ip(inventory.network, ip)
 
 
@@ -161,11 +214,22 @@ def place_ip(network: Network, ip: IPv4Address) -> Placement:
     vpc = next((v for v in network.vpcs.values() if any(ip in c for c in v.cidrs)), None)
     if vpc is None:
         return Placement("private" if is_private(ip) else "external", host)
-    subnet = next((s.id for s in network.subnets.values() if s.vpc_id == vpc.id and ip in s.cidr), None)
-    subnets = (subnet,) if subnet else ()
+    subnet = next((s for s in network.subnets.values() if s.vpc_id == vpc.id and ip in s.cidr), None)
+    if subnet is not None and _reserved(ip, subnet.cidr):
+        return Placement(
+            "unroutable",
+            f"it is one of the addresses AWS reserves in {subnet.id} (network, router, DNS, future use, broadcast)",
+        )
+    subnets = (subnet.id,) if subnet else ()
     if host in network.interface_lookups:
         return Placement("vacant", host, vpc.id, subnets)
     return Placement("ip", host, vpc.id, subnets)  # not looked up: its groups are unknown
+
+
+def _reserved(ip: IPv4Address, cidr: IPv4Network) -> bool:
+    """The first four addresses and the last of every subnet are AWS's: no ENI holds them."""
+    offset = int(ip) - int(cidr.network_address)
+    return offset < 4 or ip == cidr.broadcast_address
 
 
 def _database(network: Network, db: Database) -> Placement:

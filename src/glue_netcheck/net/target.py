@@ -77,6 +77,9 @@ def _target_path(network: Network, source: Source, target: Address, placement: P
         via = _to_same_vpc(tracer, target.port, placement)
     elif placement.kind == "vacant":
         via = _to_vacant(tracer, target, placement)
+    elif placement.kind == "unroutable":
+        text = f"{target.host}:{target.port} cannot be reached from Glue's ENIs: {placement.resource}"
+        tracer.stop("vpc", source.vpc.id, "deny", text, "CANNOT_ROUTE")
     elif placement.kind == "private":
         via = _to_private_elsewhere(tracer, target)
     else:
@@ -102,6 +105,8 @@ def target_paths(network: Network, source: Source, pairs: Sequence[tuple[Address
                 traced.append(target_path(network, source, address, placement))
             else:
                 traced.append(_undecided_name(network, source, address, public))
+        elif private_name(address.host):
+            traced.append(_undecided_name(network, source, address, public, private=True))
     if not traced:
         return None
     if len(traced) == 1:
@@ -127,13 +132,28 @@ def _public(network: Network, source: Source, port: int) -> PathResult:
     return target_path(network, source, anywhere, Placement("external", anywhere.host))
 
 
-def _undecided_name(network: Network, source: Source, target: Address, public: PathResult) -> PathResult:
-    """A host name that maps to nothing of the account, whose public path is not open: it works
-    only if the name resolves inside the VPC or to a network behind its other routes."""
+# Suffixes no public DNS name has (RFC 6761/6762, RFC 8375, ICANN's .internal, common private
+# zones): such a name resolves only in a private hosted zone or a resolver rule, so an open
+# public path says nothing about it.
+_PRIVATE_SUFFIXES = (".internal", ".local", ".localdomain", ".lan", ".corp", ".intranet", ".home.arpa", ".localhost")
+
+
+def private_name(host: str) -> bool:
+    return host.lower().rstrip(".").endswith(_PRIVATE_SUFFIXES)
+
+
+def _undecided_name(
+    network: Network, source: Source, target: Address, public: PathResult, private: bool = False
+) -> PathResult:
+    """A host name that maps to nothing of the account, whose public path is not open (or that
+    is a private name, `private`): it works only if the name resolves inside the VPC or to a
+    network behind its other routes."""
     table = network.route_table_for(source.subnet)
     others = [r for r in table.routes if r.target in _WAYS_OUT and r.target != "nat-gateway"] if table else []
     beyond = sorted({f"{r.target} {r.target_id}" for r in others})
-    if table is not None and not any(r.target in _WAYS_OUT for r in table.routes):
+    if private:
+        why = "it is a private DNS name (no public resolver answers it)"
+    elif table is not None and not any(r.target in _WAYS_OUT for r in table.routes):
         why = (
             f"{source.subnet.id} has no route out of {source.vpc.id} (no NAT gateway, transit gateway, VPN or peering)"
         )
