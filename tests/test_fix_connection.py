@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,13 @@ from botocore.validate import ParamValidator
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.collect.inputs import load_snapshot
-from glue_netcheck.fixes.connection import SetPhysicalConnection
+from glue_netcheck.fixes.candidates import situation
+from glue_netcheck.fixes.connection import SetPhysicalConnection, other_subnets
 from glue_netcheck.fixes.plan import fix_plan
 from glue_netcheck.fixes.prove import cure, prove, prove_finding
 from glue_netcheck.fixes.render import render_sh
 from glue_netcheck.model.glue import Inventory
+from glue_netcheck.model.network import Subnet
 from test_fix_moto import assert_cured, aws_cli_env, planned_script, run_script
 
 from conftest import Aws
@@ -211,6 +215,32 @@ def test_the_zone_fix_sets_the_subnets_zone_and_keeps_subnet_and_groups() -> Non
     )
     assert outcome.inventory.connections[CONNECTION].availability_zone == "us-east-1a"
     assert inventory.connections[CONNECTION].availability_zone == "us-east-1b"  # pure: the original kept
+
+
+def test_a_subnet_whose_free_addresses_are_unknown_is_no_move_for_too_few_ips() -> None:
+    """A planned subnet (AvailableIpAddressCount unknown) beside the full one: subnet-free-ips is
+    silent on it, so a move there would pass as verified without anyone knowing it has room."""
+    inventory = inventory_of("too-few-ips")
+    subnet = inventory.network.subnets[inventory.connections[CONNECTION].subnet_id or ""]
+    planned = Subnet(
+        "subnet-0planned000000001", subnet.vpc_id, IPv4Network("10.0.64.0/20"), subnet.availability_zone, None
+    )
+    subnets = {**inventory.network.subnets, planned.id: planned}
+    inventory = replace(inventory, network=replace(inventory.network, subnets=subnets))
+    report = analyse_connection(inventory, CONNECTION)
+
+    (proven,) = [f for f in prove(inventory, report).findings if f.check == "subnet-free-ips"]
+
+    assert proven.fix is not None
+    assert planned.id not in proven.fix.effect and "update-job" in proven.fix.commands[-1]
+    (finding,) = [f for f in report.findings if f.check == "subnet-free-ips"]
+    assert all(planned.id not in str(c) for c in other_subnets(situation(inventory, report, finding)))
+    # Its twin with the count known (4,091 free) is a candidate move (the re-analysis decides).
+    known = {**subnets, planned.id: replace(planned, available_ips=4091)}
+    inventory = replace(inventory, network=replace(inventory.network, subnets=known))
+    report = analyse_connection(inventory, CONNECTION)
+    moves = other_subnets(situation(inventory, report, finding))
+    assert [edit.subnet_id for (edit,) in moves if isinstance(edit, SetPhysicalConnection)][:1] == [planned.id]
 
 
 def test_too_small_subnet_with_no_other_private_subnet_gets_fewer_workers_of_its_job() -> None:

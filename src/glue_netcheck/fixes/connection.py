@@ -164,7 +164,7 @@ def _existing_groups(s: Situation) -> tuple[str, ...]:
 
 def _move(s: Situation, subnet: Subnet, zone: str | None, groups: tuple[str, ...]) -> SetPhysicalConnection:
     conn = s.report.connection
-    free = "unknown" if subnet.available_ips is None else str(subnet.available_ips)
+    free = str(subnet.available_ips)
     beside = f", the data source's zone {zone}" if zone == subnet.availability_zone else ""
     why = f"{subnet.id}: in {subnet.vpc_id} ({subnet.availability_zone}{beside}), {free} free addresses"
     change = f"move connection {conn.name} to subnet {subnet.id} ({subnet.availability_zone})"
@@ -174,7 +174,9 @@ def _move(s: Situation, subnet: Subnet, zone: str | None, groups: tuple[str, ...
 def other_subnets(s: Situation) -> list[Candidate]:
     """Moves to another subnet of the connection's VPC (found via its groups when its subnet is
     gone) with room for the jobs: the data source's zone first, then the most free addresses.
-    Which of them works (routes, endpoints, ACLs) only the re-analysis shows."""
+    Which of them works (routes, endpoints, ACLs) only the re-analysis shows. A subnet whose
+    free addresses are unknown (a planned one) is no candidate: subnet-free-ips is silent on
+    it, so a move there would pass as verified without anyone knowing it has room."""
     if s.vpc is None:
         return []
     need, zone, current = _need(s), _target_zone(s), s.report.connection.subnet_id
@@ -182,7 +184,7 @@ def other_subnets(s: Situation) -> list[Candidate]:
     fits = [
         x
         for x in s.network.subnets.values()
-        if x.vpc_id == s.vpc.id and x.id != current and (x.available_ips is None or x.available_ips > need)
+        if x.vpc_id == s.vpc.id and x.id != current and x.available_ips is not None and x.available_ips > need
     ]
     fits.sort(key=lambda x: (x.availability_zone != zone, -(x.available_ips or 0), x.id))
     return [(_move(s, x, zone, groups),) for x in fits[:MAX_SUBNETS]]
