@@ -13,6 +13,7 @@ proof on the model, as for every fix. Each with its healthy twin.
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -76,8 +77,40 @@ def test_a_subnet_without_room_and_no_other_subnet_gets_fewer_workers(name: str,
     (finding,) = free_ips_of_job(name)
 
     assert finding.fix is not None and finding.fix.verified, finding.fix
-    assert f".NumberOfWorkers = {workers}" in finding.fix.commands[1]
+    assert f".NumberOfWorkers = {workers} else .MaxCapacity = {workers} end" in finding.fix.commands[1]
     assert "(was 20)" in finding.fix.effect and bash_n("\n".join(finding.fix.commands)) == ""
+
+
+@pytest.mark.parametrize(
+    ("job", "expected"),
+    [
+        # Sized in DPUs (Glue 2.0 with MaxCapacity, no WorkerType): its MaxCapacity changes;
+        # NumberOfWorkers without WorkerType is refused by UpdateJob (review finding).
+        ({"Name": JOB, "GlueVersion": "2.0", "MaxCapacity": 20.0}, {"GlueVersion": "2.0", "MaxCapacity": 5}),
+        # Sized in workers: NumberOfWorkers changes, MaxCapacity (GetJob reports it too) goes.
+        (
+            {"Name": JOB, "WorkerType": "G.1X", "NumberOfWorkers": 20, "MaxCapacity": 20.0},
+            {"WorkerType": "G.1X", "NumberOfWorkers": 5},
+        ),
+    ],
+)
+def test_the_job_update_changes_the_field_the_job_is_sized_by(
+    job: dict[str, object], expected: dict[str, object]
+) -> None:
+    (finding,) = free_ips_of_job("fewer free addresses than the job's workers")
+    assert finding.fix is not None
+    expression = shlex.split(finding.fix.commands[1].split("| jq -c ", 1)[1].rstrip(")"))[0]
+
+    ran = subprocess.run(
+        ["jq", "-c", expression], input=json.dumps({"Job": job}), capture_output=True, text=True, check=True
+    )
+
+    assert json.loads(ran.stdout) == expected
+    problems = ParamValidator().validate(
+        {"JobName": JOB, "JobUpdate": {"Role": "r", "Command": {}, **expected}},
+        GLUE.operation_model("UpdateJob").input_shape,
+    )
+    assert not problems.has_errors(), problems.generate_report()
 
 
 def test_the_subnet_with_room_twin_has_no_free_ips_finding() -> None:

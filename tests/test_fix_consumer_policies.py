@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 import pytest
 
+from glue_netcheck.analyse.consumer import analyse_consumer
+from glue_netcheck.fixes.consumer import prove_consumer
+from glue_netcheck.model.build import build_inventory
 from test_e2e_beyond import run
 from test_e2e_endpoint_policy import JOB_BUCKETS, NAME, ONLY_REPORTS, build
 from test_e2e_role_boundary import boundary_without, bounded_job, full_boundary
@@ -64,7 +68,7 @@ def test_a_key_policy_leaving_the_role_to_iam_gets_an_inline_policy_for_the_key(
 
     assert finding.fix is not None and finding.fix.verified, finding.fix
     (command,) = finding.fix.commands
-    assert command.startswith("aws iam put-role-policy --role-name glue-etl --policy-name glue-kms ")
+    assert command.startswith("aws iam put-role-policy --role-name glue-etl --policy-name glue-kms-")
     statement = document_of(command, "--policy-document")["Statement"]
     assert statement == [{"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": KEY}]
 
@@ -173,7 +177,7 @@ def test_the_role_kms_fix_run_with_the_aws_cli_clears_the_finding(aws: Aws, monk
 
     commands, after = fix_and_rerun(aws, "kms-key-policy", monkeypatch)
 
-    assert commands[0].startswith("aws iam put-role-policy --role-name glue-etl --policy-name glue-kms ")
+    assert commands[0].startswith("aws iam put-role-policy --role-name glue-etl --policy-name glue-kms-")
     assert key_policy_errors(after) == []
 
 
@@ -252,3 +256,18 @@ def test_the_boundary_twin_run_against_moto_has_no_finding(aws: Aws) -> None:
     report = bounded_job(aws, full_boundary())
 
     assert [f for f in report["findings"] if f["check"] == "role-network-permissions"] == []
+
+
+def test_two_keys_left_to_iam_get_one_inline_policy_each() -> None:
+    """put-role-policy replaces a policy of the same name: two keys' fixes under one name would
+    leave only the last (review finding). The estate: a job whose S3 and CloudWatch encryption
+    use two keys whose policies leave the role to IAM, and the role's policies lack KMS."""
+    raw = json.loads((Path(__file__).parent / "data" / "consumer" / "two_keys.json").read_text())
+    inventory = build_inventory("us-east-1", raw["regions"]["us-east-1"])
+
+    report = prove_consumer(inventory, analyse_consumer(inventory, "job", "nightly-etl"))
+
+    fixes = [f.fix for f in report.findings if f.check == "kms-key-policy" and f.fix is not None]
+    assert len(fixes) == 2 and all(fix.verified for fix in fixes)
+    names = {shlex.split(fix.commands[0])[shlex.split(fix.commands[0]).index("--policy-name") + 1] for fix in fixes}
+    assert len(names) == 2 and all(name.startswith("glue-kms-") for name in names)

@@ -252,10 +252,13 @@ class UpdateJob:
                 "if its script reads that connection's data source, create the connection instead)",
                 f".Connections.Connections -= [{json.dumps(self.without_connection)}]",
             )
+        # A job sized in DPUs (MaxCapacity, no WorkerType) takes no NumberOfWorkers: UpdateJob
+        # refuses NumberOfWorkers without WorkerType, so its MaxCapacity changes instead.
         return (
-            f"set job {self.job}'s NumberOfWorkers to {self.workers}{f' (was {self.was})' if self.was else ''}: "
-            "a slower run; a larger subnet for the connection keeps the workers",
-            f".NumberOfWorkers = {self.workers}",
+            f"set job {self.job}'s NumberOfWorkers (its MaxCapacity, for a job sized in DPUs) to {self.workers}"
+            f"{f' (was {self.was})' if self.was else ''}: a slower run; a larger subnet for the connection keeps "
+            "the workers",
+            f"if .WorkerType then .NumberOfWorkers = {self.workers} else .MaxCapacity = {self.workers} end",
         )
 
     def says(self) -> str:
@@ -286,4 +289,7 @@ class UpdateJob:
         where = addresses.get(self.job, f"the aws_glue_job that manages {self.job}")
         if self.without_connection is not None:
             return f"# in {where}:\n# remove {json.dumps(self.without_connection)} from connections"
-        return f"# in {where}:\nnumber_of_workers = {self.workers}"
+        return (
+            f"# in {where}:\nnumber_of_workers = {self.workers}"
+            f"  # max_capacity = {self.workers} for a job sized in DPUs (no worker_type)"
+        )

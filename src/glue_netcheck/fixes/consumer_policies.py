@@ -126,7 +126,10 @@ def key_policy_fix(inventory: Inventory, report: ConsumerReport, finding: Findin
             identity = key_policy.evaluate_identity(role.policies, arn, actions)
             if identity.decision in ("none", "deny"):
                 missing = identity.missing or actions
-                edits.append(PutRolePolicy(role.reference, missing, KMS_POLICY_NAME, arn))
+                # One inline policy per key: put-role-policy replaces a policy of the same name,
+                # so two keys' fixes under one name would undo each other.
+                name = f"{KMS_POLICY_NAME}-{arn.rsplit('/', 1)[-1]}"[:128]
+                edits.append(PutRolePolicy(role.reference, missing, name, arn))
     if removed or added:
         kept = [s for s in statements if s not in removed]
         edits.insert(0, PutKeyPolicy(arn, _document([*kept, *added]), _describe(removed, added)))
