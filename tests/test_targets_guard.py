@@ -102,3 +102,33 @@ def test_twin_the_same_interface_behind_a_group_that_refuses_fails() -> None:
 
     assert _hop(report)[0] == "deny"
     assert "target-unreachable" in report.predicted_failures
+
+
+def _public_database(second_eip: bool) -> ConnectionReport:
+    """orders-rds reaches the publicly accessible database the public way, through the NAT
+    gateway; the database's group admits only the Glue subnet (not the NAT's addresses)."""
+    from glue_netcheck.fixes.prove import prove
+
+    estate = copy.deepcopy(ESTATE)
+    region = estate["regions"][REGION]
+    (nat,) = region["ec2"]["NatGateways"]
+    if second_eip:
+        extra = {**nat["NatGatewayAddresses"][0], "PublicIp": "198.51.100.99", "PrivateIp": "10.0.0.99"}
+        nat["NatGatewayAddresses"].append({**extra, "AllocationId": "eipalloc-0a1b2c3d4e5f60718", "IsPrimary": False})
+    (group,) = [g for g in region["ec2"]["SecurityGroups"] if g["GroupId"] == DB_GROUP]
+    for permission in group["IpPermissions"]:
+        permission["IpRanges"] = [r for r in permission["IpRanges"] if r["CidrIp"] == "10.0.1.0/24"]
+    inventory = build_inventory(REGION, region)
+    return prove(inventory, analyse_connection(inventory, "orders-rds"))
+
+
+@pytest.mark.parametrize("second_eip", [False, True])
+def test_the_fix_for_a_public_database_admits_each_nat_address_never_everyone(second_eip: bool) -> None:
+    report = _public_database(second_eip)
+
+    (finding,) = [f for f in report.findings if f.check == "target-reachable" and f.severity == "error"]
+    assert finding.fix is not None and finding.fix.verified, finding.fix
+    cidrs = sorted(c.split("CidrIp=")[1].split("}")[0] for c in finding.fix.commands)
+    assert "0.0.0.0/0" not in " ".join(finding.fix.commands)
+    eips = [a["PublicIp"] for a in ESTATE["regions"][REGION]["ec2"]["NatGateways"][0]["NatGatewayAddresses"]]
+    assert cidrs == sorted(f"{ip}/32" for ip in [*eips, *(["198.51.100.99"] if second_eip else [])])

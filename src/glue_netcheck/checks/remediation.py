@@ -183,7 +183,10 @@ def nat_steps(network: Network, vpc_id: str, availability_zone: str | None) -> t
 
 
 def sg_rule(group_id: str, needed: Needed) -> str:
-    return authorize(group_id, needed.egress, "6", needed.low, needed.high, needed.peer_kind, needed.peer)
+    return "; ".join(
+        authorize(group_id, needed.egress, "6", needed.low, needed.high, needed.peer_kind, peer)
+        for peer in needed.peers
+    )
 
 
 def nacl_entry(acl_id: str, needed: Needed, number: int | None = None) -> str:

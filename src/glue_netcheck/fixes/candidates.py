@@ -117,7 +117,7 @@ def _rule(s: Situation) -> list[Candidate]:
         return []
     n = drop.needed
     if drop.type == "security-group":
-        return [(AddSecurityGroupRule(drop.id, n.egress, "6", n.low, n.high, n.peer_kind, n.peer),)]
+        return [tuple(AddSecurityGroupRule(drop.id, n.egress, "6", n.low, n.high, n.peer_kind, p) for p in n.peers)]
     acl = next((a for a in s.network.network_acls if a.id == drop.id), None)
     number = n.rule_number if n.rule_number is not None else _free_rule_number(acl.entries if acl else (), n.egress)
     if number is None or n.peer_kind != "cidr":

@@ -34,6 +34,11 @@ class Needed:
     peer_kind: str  # cidr | security-group | prefix-list
     peer: str
     rule_number: int | None = None  # network ACLs: a free number before the dropping rule
+    more: tuple[str, ...] = ()  # security groups: further CIDRs, one rule each (a NAT's EIPs)
+
+    @property
+    def peers(self) -> tuple[str, ...]:
+        return (self.peer, *self.more)
 
 
 # Reachability Analyzer's explanation codes: users know them, so the text names them too.
