@@ -64,20 +64,18 @@ def collect_places(
     return {"ec2": ec2, **{k: v for k, v in raw.items() if v}, **({"also": extra} if also else {})}
 
 
-def _block_public_access(region_vpcs: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> tuple[str, ...]:
-    """Which Block Public Access reads the region needs. AWS puts the region's mode on every VPC
-    and subnet it describes (BlockPublicAccessStates): when they all say "off" neither the
-    options nor the exclusions are read (one call fewer on almost every run); when they agree
-    on a blocking mode only the exclusions are; the options only when they disagree. Without
-    the field (moto, a region without the feature) nothing is read: the mode stays unknown,
-    and nothing is reported."""
+def _block_public_access(region_vpcs: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> bool:
+    """Whether the region needs the Block Public Access reads. AWS puts the region's mode on
+    every VPC and subnet it describes (BlockPublicAccessStates): when they all say "off"
+    neither the options nor the exclusions are read (two calls fewer on almost every run);
+    when any says blocking, both are (the options carry ExclusionsAllowed, which the states do
+    not: whether the exclusion fix is one AWS accepts). Without the field (moto, a region
+    without the feature) nothing is read: the mode stays unknown, and nothing is reported."""
     states = {
         str((r.get("BlockPublicAccessStates") or {}).get("InternetGatewayBlockMode", ""))
         for r in (*region_vpcs, *subnets)
     } - {""}
-    if not states - {"off"}:
-        return ()
-    return ("VpcBlockPublicAccessExclusions",) + (("VpcBlockPublicAccessOptions",) if len(states) > 1 else ())
+    return bool(states - {"off"})
 
 
 def vpcs_of(reader: aws.AwsReader, connections: list[dict[str, Any]], subnets: list[dict[str, Any]]) -> set[str]:
@@ -118,7 +116,7 @@ def collect_network(
     prefix_lists: list[Any],
     denied: list[str],
     ips: Iterable[str] = (),
-    block_public_access: Iterable[str] = (),
+    block_public_access: bool = False,
 ) -> dict[str, Any]:
     """Every EC2 resource type the engine models for these VPCs, one (paginated) describe each,
     all at once; the region-wide answers read before are kept for these VPCs only.
@@ -156,7 +154,7 @@ def collect_network(
         ),
     }
     if block_public_access:
-        reads["BlockPublicAccess"] = _bpa_reader(reader, tuple(block_public_access), denied)
+        reads["BlockPublicAccess"] = _bpa_reader(reader, denied)
     ips = list(ips)
     if ips:
         reads["NetworkInterfaces"] = described("describe_network_interfaces", "NetworkInterfaces", Filters=vpc_filter)
@@ -202,25 +200,30 @@ def collect_network(
     return ec2
 
 
-def _bpa_reader(reader: aws.AwsReader, keys: tuple[str, ...], denied: list[str]) -> Callable[[], dict[str, Any]]:
-    """The Block Public Access reads `keys` names, one after the other (both only in the rare
-    region whose VPCs and subnets disagree). An unanswered read leaves its key absent: the model
-    then takes the mode from the subnets and calls the exclusions unknown. Exclusions rarely
-    take more than one page (MaxResults 1000)."""
-    calls = {
-        "VpcBlockPublicAccessOptions": ("describe_vpc_block_public_access_options", {}),
-        "VpcBlockPublicAccessExclusions": ("describe_vpc_block_public_access_exclusions", {"MaxResults": 1000}),
-    }
+def _bpa_reader(reader: aws.AwsReader, denied: list[str]) -> Callable[[], dict[str, Any]]:
+    """The Block Public Access reads, one after the other: the options (the mode, and whether
+    exclusions are allowed), then the exclusions, unless the options say "off" (the states
+    disagreed). An unanswered read leaves its key absent: the model then takes the mode from the
+    states and calls the exclusions unknown. Exclusions rarely take more than one page
+    (MaxResults 1000)."""
+
+    def one(operation: str, **params: Any) -> dict[str, Any] | None:
+        answer: dict[str, Any] | None = aws.readable(
+            denied, None, functools.partial(reader.optional, "ec2", operation, **params)
+        )
+        return answer
 
     def read() -> dict[str, Any]:
         found: dict[str, Any] = {}
-        for key in sorted(keys, reverse=True):  # the options first
-            answer = aws.readable(
-                denied, None, functools.partial(reader.optional, "ec2", calls[key][0], **calls[key][1])
-            )
-            if answer is not None:
-                found[key] = answer.get(key) if key == "VpcBlockPublicAccessOptions" else list(answer.get(key) or [])
-        return {k: v for k, v in found.items() if v is not None}
+        options = one("describe_vpc_block_public_access_options")
+        if options is not None and isinstance(options.get("VpcBlockPublicAccessOptions"), dict):
+            found["VpcBlockPublicAccessOptions"] = options["VpcBlockPublicAccessOptions"]
+            if found["VpcBlockPublicAccessOptions"].get("InternetGatewayBlockMode") == "off":
+                return found
+        exclusions = one("describe_vpc_block_public_access_exclusions", MaxResults=1000)
+        if exclusions is not None:
+            found["VpcBlockPublicAccessExclusions"] = list(exclusions.get("VpcBlockPublicAccessExclusions") or [])
+        return found
 
     return read
 

@@ -5,12 +5,13 @@ fixes/prove.py's job; nothing here decides that a candidate works."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from glue_netcheck.analyse.connection import placement
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks import remediation
+from glue_netcheck.checks.block_public_access import stopped_by_block_public_access
 from glue_netcheck.checks.finding import Finding
 from glue_netcheck.fixes import connection, public_access
 from glue_netcheck.fixes.create import CreateGatewayEndpoint, CreateInterfaceEndpoint, best_nat_subnet
@@ -38,6 +39,7 @@ class Edit(Protocol):
 
 Candidate = tuple[Edit, ...]
 SERVICES = (*ALWAYS, *OPTIONAL)
+BPA = "vpc-block-public-access"  # the check's id, and the cause of any path it stops
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ def cause(s: Situation) -> str | None:
         return "private-dns"
     if blocked.type == "vpc":
         return "dns-support" if blocked.code == "DNS_SUPPORT_DISABLED" else "dns-hostnames"
+    if blocked.code == "BPA_BLOCKED":
+        return BPA
     drop = first_drop(path.hops)
     if drop is not None and drop.needed is not None and drop.type in ("security-group", "network-acl"):
         return drop.type
@@ -216,6 +220,36 @@ def _no_path(s: Situation) -> list[Candidate]:
     return found
 
 
+def _block_public_access(s: Situation) -> list[Candidate]:
+    """VPC Block Public Access stops the finding's path (else the paths stopped at the
+    finding's resource whose checks are folded into it): the exclusions AWS allows, then
+    endpoints for every one of them, which avoid the internet gateway (no NAT candidate: its
+    traffic meets the same internet gateway; none for a data source, which has no endpoint)."""
+    keys = {service_of(c) for c in s.finding.folded}
+    paths = (
+        [s.path]
+        if s.path
+        else [
+            p
+            for p in s.report.paths
+            if (hop := stopped_by_block_public_access(p))
+            and hop.id == s.finding.resource
+            and (not keys or p.service in keys)
+        ]
+    )
+    found = public_access.exclusions(s, paths)
+    kinds = (AssociateGatewayEndpoint, CreateGatewayEndpoint, CreateInterfaceEndpoint)
+    each = [
+        next((c for c in _no_path(replace(s, service=p.service, path=p)) if isinstance(c[0], kinds)), None)
+        if p.service in SERVICES
+        else None
+        for p in paths
+    ]
+    if paths and all(each):
+        found.append(tuple(edit for candidate in each if candidate for edit in candidate))
+    return found
+
+
 # The table: cause -> candidates, best first (one command before several; free before paid).
 BY_CHECK: dict[str, Callable[[Situation], list[Candidate]]] = {
     "self-referencing-rule": _self_reference,
@@ -225,7 +259,7 @@ BY_CHECK: dict[str, Callable[[Situation], list[Candidate]]] = {
     "availability-zone-match": connection.zone_of_subnet,
     "network-resources-exist": connection.resources,
     "subnet-free-ips": connection.free_ips,
-    "vpc-block-public-access": public_access.exclude_nat_subnet,
+    BPA: _block_public_access,
 }
 TABLE: dict[str, Callable[[Situation], list[Candidate]]] = {
     **BY_CHECK,

@@ -1,19 +1,27 @@
-"""The fix of vpc-block-public-access: an egress exclusion for the NAT gateway's subnet, the
-narrowest exclusion that lets its traffic out (the Glue subnet's own exclusion does not: the
-internet gateway sees the NAT gateway's traffic)."""
+"""The fix of a path VPC Block Public Access stops: an egress exclusion for the NAT gateway's
+subnet, the narrowest exclusion that lets its traffic out (the Glue subnet's own exclusion does
+not: the internet gateway sees the NAT gateway's traffic), and a bidirectional one for a public
+database's subnet, the only kind that lets inbound traffic in. None where AWS refuses them
+(ExclusionsAllowed: not-allowed, set by a declarative policy) or where the exclusions could not
+be read (one may exist already): fixes/candidates.py offers the endpoints instead."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from glue_netcheck.checks.block_public_access import stopped_by_block_public_access
 from glue_netcheck.fixes.edits import _network, ref, tf_name
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.model.network import Network
+from glue_netcheck.model.targets import places
+from glue_netcheck.net.trace import PathResult
 
 if TYPE_CHECKING:
     from glue_netcheck.fixes.candidates import Candidate, Situation
+
+BOTH = "allow-bidirectional"  # the only exclusion mode that lets inbound traffic in
 
 
 @dataclass(frozen=True)
@@ -50,17 +58,48 @@ class ExcludeFromBlockPublicAccess:
         )
 
     def terraform(self, addresses: Mapping[str, str]) -> str:
+        name = tf_name(self.subnet_id, self.mode.removeprefix("allow-"))
         return (
-            f'resource "aws_vpc_block_public_access_exclusion" "{tf_name(self.subnet_id, "egress")}" {{\n'
+            f'resource "aws_vpc_block_public_access_exclusion" "{name}" {{\n'
             f"  subnet_id = {ref(self.subnet_id, addresses)}\n"
             f'  internet_gateway_exclusion_mode = "{self.mode}"\n'
             "}"
         )
 
 
-def exclude_nat_subnet(s: Situation) -> list[Candidate]:
-    """vpc-block-public-access names the NAT gateway: exclude its subnet for egress."""
-    nat = s.network.nat_gateways.get(s.finding.resource)
-    if nat is None or s.network.block_public_access is None:
+def exclusions(s: Situation, paths: Sequence[PathResult]) -> list[Candidate]:
+    """The exclusions that let `paths` through where Block Public Access stops them. A path
+    shows only its first drop: a public database's path may be stopped again further on (into
+    each of its subnets, after the NAT gateway): with every exclusion it needs, the second
+    candidate."""
+    bpa = s.network.block_public_access
+    hops = [h for h in map(stopped_by_block_public_access, paths) if h is not None]
+    if bpa is None or bpa.exclusions_allowed is False or not hops or any(h.verdict == "unknown" for h in hops):
         return []
-    return [(ExcludeFromBlockPublicAccess(nat.subnet_id),)]
+    edits: dict[ExcludeFromBlockPublicAccess, None] = {}
+    for hop in hops:
+        nat = s.network.nat_gateways.get(hop.id) if hop.type == "nat-gateway" else None
+        edits[ExcludeFromBlockPublicAccess(nat.subnet_id) if nat else ExcludeFromBlockPublicAccess(hop.id, BOTH)] = None
+    first: Candidate = tuple(edits)
+    inbound = [
+        ExcludeFromBlockPublicAccess(subnet, BOTH)
+        for subnet in _public_database_subnets(s)
+        if any(p.service == "target" for p in paths) and bpa.blocks_ingress(subnet, s.network.subnets[subnet].vpc_id)
+    ]
+    rest = tuple(e for e in inbound if e not in edits)
+    return [first] + ([(*first, *rest)] if rest else [])
+
+
+def _public_database_subnets(s: Situation) -> list[str]:
+    """The subnets of the connection's publicly accessible databases in other VPCs (the data
+    the model has of them), which the public path enters through their internet gateway."""
+    own = s.vpc.id if s.vpc else None
+    return list(
+        dict.fromkeys(
+            subnet
+            for _, placement in places(s.inventory, s.report.connection)
+            if placement.public_name and placement.vpc_id not in (None, own)
+            for subnet in placement.subnet_ids
+            if subnet in s.network.subnets
+        )
+    )

@@ -55,7 +55,9 @@ def build_block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | Non
     """ec2.VpcBlockPublicAccessOptions: DescribeVpcBlockPublicAccessOptions' answer of that name;
     ec2.VpcBlockPublicAccessExclusions: DescribeVpcBlockPublicAccessExclusions' list. Without
     the options, the mode every VPC and subnet states (BlockPublicAccessStates) when they agree;
-    else unknown (None). An exclusion is active once created or updated (state *-complete)."""
+    else unknown (None). An exclusion is active once created or updated (state *-complete).
+    ExclusionsAllowed ("allowed" or "not-allowed", set by a declarative policy) is known only
+    from the options: the states do not carry it."""
     options = ec2.get("VpcBlockPublicAccessOptions")
     if not isinstance(options, Mapping):
         states = {
@@ -77,4 +79,5 @@ def build_block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | Non
     unread = "VpcBlockPublicAccessExclusions" not in ec2 or "ec2:DescribeVpcBlockPublicAccessExclusions" in (
         ec2.get("Denied") or ()
     )
-    return BlockPublicAccess(mode, exclusions, exclusions_known=mode == "off" or not unread)
+    allowed = {"allowed": True, "not-allowed": False}.get(str(options.get("ExclusionsAllowed", "")))
+    return BlockPublicAccess(mode, exclusions, exclusions_known=mode == "off" or not unread, exclusions_allowed=allowed)

@@ -167,15 +167,26 @@ class BlockPublicAccess:
     DescribeVpcBlockPublicAccessExclusions): `mode` is InternetGatewayBlockMode (off,
     block-bidirectional, block-ingress); `exclusions` maps an excluded VPC or subnet id to its
     InternetGatewayExclusionMode (allow-egress, allow-bidirectional), active exclusions only;
-    `exclusions_known` is False when blocking is on but the exclusions could not be read."""
+    `exclusions_known` is False when blocking is on but the exclusions could not be read;
+    `exclusions_allowed` is ExclusionsAllowed (False: a declarative policy forbids new
+    exclusions; None: not in the data)."""
 
     mode: str
     exclusions: Mapping[str, str] = field(default_factory=dict)
     exclusions_known: bool = True
+    exclusions_allowed: bool | None = None
 
     def blocks_egress(self, *resource_ids: str) -> bool:
-        """Whether internet-gateway egress (a NAT gateway's too) from these resources is blocked."""
+        """Whether internet-gateway egress (a NAT gateway's too) from these resources is blocked
+        by what the data shows (with the exclusions unknown, none is known)."""
         return self.mode == "block-bidirectional" and not any(r in self.exclusions for r in resource_ids)
+
+    def blocks_ingress(self, *resource_ids: str) -> bool:
+        """Whether inbound internet traffic to these resources is blocked: both blocking modes
+        block it; only an allow-bidirectional exclusion lets it in (allow-egress does not)."""
+        return self.mode in ("block-bidirectional", "block-ingress") and not any(
+            self.exclusions.get(r) == "allow-bidirectional" for r in resource_ids
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from glue_netcheck.net.memo import Memo
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import Destination
 from glue_netcheck.net.space import PUBLIC_INTERNET, boxes, subtract_all
-from glue_netcheck.net.trace import Hop, Via
+from glue_netcheck.net.trace import Hop, HopVerdict, Via
 from glue_netcheck.net.tracer import Leg, Tracer
 
 
@@ -207,7 +207,40 @@ def internet_gateway(tracer: Tracer, leg: Leg) -> Via | None:
         tracer.stop("internet-gateway", route.target_id, "deny", text, "IGW_NOT_ATTACHED")
         return None
     tracer.add(Hop("internet-gateway", igw.id, "allow", f"attached to {nat.vpc_id}"))
-    return "nat-gateway"
+    # Undecided (an exclusion may exist): the rest of the NAT gateway's path is still traced.
+    verdict = block_public_access(tracer, "nat-gateway", nat.id, (nat.subnet_id, nat.vpc_id), inbound=False)
+    return None if verdict == "deny" else "nat-gateway"
+
+
+def block_public_access(
+    tracer: Tracer, hop_type: str, hop_id: str, excludable: tuple[str, str], inbound: bool
+) -> HopVerdict:
+    """Whether VPC Block Public Access lets traffic through the internet gateway: out of a NAT
+    gateway (`inbound` False: blocked in block-bidirectional mode unless its subnet or VPC is
+    excluded), or in to a public address (both blocking modes, unless the subnet or VPC is
+    excluded allow-bidirectional). `excludable`: the subnet and VPC an exclusion would name.
+    Unless "allow", the hop that stops the traffic is added: a drop ("deny"), or "unknown" when
+    the exclusions could not be read."""
+    bpa = tracer.network.block_public_access
+    subnet_id, vpc_id = excludable
+    if bpa is None or not (bpa.blocks_ingress if inbound else bpa.blocks_egress)(subnet_id, vpc_id):
+        return "allow"
+    way = "inbound internet traffic to" if inbound else "internet traffic from"
+    needed = "allow-bidirectional" if inbound else "allow-egress or allow-bidirectional"
+    if bpa.exclusions_known:
+        text = (
+            f"VPC Block Public Access is {bpa.mode} and neither {subnet_id} nor {vpc_id} is excluded ({needed}): "
+            f"the internet gateway drops {way} {hop_id}"
+        )
+        tracer.stop(hop_type, hop_id, "deny", text, "BPA_BLOCKED")
+        return "deny"
+    text = (
+        f"VPC Block Public Access is {bpa.mode} and its exclusions could not be read "
+        f"(ec2:DescribeVpcBlockPublicAccessExclusions): the internet gateway drops {way} {hop_id} unless "
+        f"{subnet_id} or {vpc_id} is excluded ({needed})"
+    )
+    tracer.stop(hop_type, hop_id, "unknown", text, "BPA_EXCLUSIONS_UNKNOWN")
+    return "unknown"
 
 
 def opaque(tracer: Tracer, leg: Leg) -> Via | None:

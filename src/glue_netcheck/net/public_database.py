@@ -10,7 +10,7 @@ from ipaddress import IPv4Network
 from glue_netcheck.model.network import SecurityGroup, Subnet
 from glue_netcheck.model.targets import Address, Placement
 from glue_netcheck.net import nacl, routing
-from glue_netcheck.net.public import via_public_address
+from glue_netcheck.net.public import block_public_access, via_public_address
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import External
 from glue_netcheck.net.trace import Hop, Via
@@ -51,7 +51,8 @@ def to_public_database(
 ) -> Via | None:
     """A publicly accessible database in another VPC whose name resolves to its public address:
     out the public way (a NAT gateway), in through its VPC's internet gateway, where its groups
-    see the NAT gateway's Elastic IP, and the replies leave by its subnet's internet route."""
+    see the NAT gateway's Elastic IP, VPC Block Public Access must let the traffic into its
+    subnet, and the replies leave by its subnet's internet route."""
     network = tracer.network
     text = (
         f"{placement.resource} is publicly accessible and no peering lets {tracer.source.vpc.id} resolve its name "
@@ -71,7 +72,14 @@ def to_public_database(
         tuple(IPv4Network(f"{ip}/32") for ip in nat.public_ips), label=f"{nat_id} ({', '.join(nat.public_ips)})"
     )
     tracer.security_groups(groups, "ingress", seen, target.port, placement.resource)
+    if not subnets:
+        text = f"the subnets of {placement.resource} are not known: its route back and network ACL cannot be checked"
+        tracer.stop("subnet", placement.resource, "unknown", text, "DATA_MISSING")
+        return None
     for subnet in subnets:
+        excludable = (subnet.id, subnet.vpc_id)
+        if block_public_access(tracer, "subnet", subnet.id, excludable, inbound=True) == "deny":
+            return None
         table = tracer.table(subnet)
         if table is None:
             return None

@@ -70,6 +70,9 @@ OwnCode = Literal[
     "OPAQUE_TARGET",  # the route leaves to a place the API answers cannot show (TGW, VGW, appliance)
     "UNREADABLE",  # IAM denied the Describe call that would decide the hop
     "DATA_MISSING",  # a resource the hop needs is not in the data
+    "BPA_BLOCKED",  # VPC Block Public Access drops the traffic at the internet gateway
+    # VPC Block Public Access drops it unless an exclusion the data cannot show exists.
+    "BPA_EXCLUSIONS_UNKNOWN",
     # On a passing hop: a network ACL denies a few ports of a client's ephemeral range, so
     # the connections that pick them time out (intermittent, a warning).
     "EPHEMERAL_PORTS_DENIED",
