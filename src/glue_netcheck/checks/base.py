@@ -20,7 +20,8 @@ from glue_netcheck.checks.predict import unreachable_service_failures
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory, KmsKey, SecurityConfiguration
 from glue_netcheck.model.network import SecurityGroup, Subnet, Vpc
 from glue_netcheck.model.targets import Address, Placement
-from glue_netcheck.net.services import ALWAYS, OPTIONAL
+from glue_netcheck.net.public import validation_route
+from glue_netcheck.net.services import ALWAYS, OPTIONAL, Service
 from glue_netcheck.net.trace import PathResult
 from glue_netcheck.net.tracer import Source
 
@@ -55,7 +56,18 @@ class Context:
         return Source(self.vpc, self.subnet, self.groups)
 
     def failures_if_unreachable(self, key: str) -> tuple[str, ...]:
-        return unreachable_service_failures(key, self.inventory, self.consumers, self.required.get("kms", True))
+        predicts = unreachable_service_failures(key, self.inventory, self.consumers, self.required.get("kms", True))
+        if key == "s3" and predicts and self.s3_validation_route:
+            return ("s3-timeout",)  # Glue's start-up validation finds the route; the run times out
+        return predicts
+
+    @property
+    def s3_validation_route(self) -> bool:
+        """Whether Glue's start-up validation finds an S3 gateway-endpoint or NAT route in the
+        connection subnet's table (it checks that the route exists, not that traffic passes)."""
+        if self.subnet is None:
+            return False
+        return validation_route(self.inventory.network, self.subnet, Service("s3", self.inventory.region)) is not None
 
     @property
     def network_valid(self) -> bool:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, Issue, error_if, per_service
-from glue_netcheck.net.public import validation_route
 from glue_netcheck.net.services import DISPLAY, SYMPTOMS, Service
+from glue_netcheck.net.trace import first_unknown
 
 _DOC = """
 What it checks
@@ -40,14 +40,18 @@ https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.htm
 def run(ctx: Context, key: str) -> Iterator[Issue]:
     path = ctx.paths.get(key)
     source = ctx.source
-    if path is None or source is None or not ctx.network_valid or path.reachable is not False:
+    if path is None or source is None or not ctx.network_valid:
+        return
+    if key == "s3" and path.reachable is None and not ctx.s3_validation_route:
+        undecided = first_unknown(path.hops)
+        yield from _validation_fails(ctx, source.subnet.id, undecided.id if undecided else None)
+        return
+    if path.reachable is not False:
         return
     service = Service(key, ctx.region)
     blocked = path.blocked_at
     assert blocked is not None  # an unreachable path always says where
     predicts = ctx.failures_if_unreachable(key)
-    if key == "s3" and predicts and validation_route(ctx.inventory.network, source.subnet, service):
-        predicts = ("s3-timeout",)  # Glue's start-up validation finds the route; the run times out
     message = (
         f"{service.dns_name}:443 is unreachable from {source.subnet.id}: blocked at {blocked.id} ({blocked.reason})"
     )
@@ -80,3 +84,20 @@ CHECKS = per_service(
     ),
     run,
 )
+
+
+def _validation_fails(ctx: Context, subnet_id: str, beyond: str | None) -> Iterator[Issue]:
+    """S3 undecided beyond a transit gateway, VPN or appliance, with no S3 gateway-endpoint and
+    no NAT route in the table: Glue's start-up validation looks for one of those two routes
+    only, so it fails whatever lies beyond."""
+    table = ctx.inventory.network.route_table_for(ctx.subnet) if ctx.subnet else None
+    where = table.id if table else subnet_id
+    message = (
+        f"{where} has no route to an S3 gateway endpoint or a NAT gateway: Glue's start-up validation "
+        f'fails ("Could not find S3 endpoint or NAT gateway") whatever lies beyond {beyond or "its other routes"}'
+    )
+    service = Service("s3", ctx.region)
+    fix = remediation.create_endpoint(
+        service, ctx.vpc.id if ctx.vpc else "", subnet_id, (), table.id if table else None
+    )
+    yield Issue(where, message, fix, ("s3-endpoint-validation-failed",), "error")

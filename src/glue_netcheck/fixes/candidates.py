@@ -93,6 +93,8 @@ def cause(s: Situation) -> str | None:
     if s.finding.check.endswith("-endpoint-private-dns"):
         return "private-dns" if s.finding.resource.startswith("vpce-") else "dns-hostnames"
     path = s.path
+    if path is not None and path.reachable is None and "s3-endpoint-validation-failed" in s.finding.predicts:
+        return "no-path"  # S3 undecided beyond a TGW or appliance, and no route Glue's validation accepts
     if path is None or path.blocked_at is None:
         return None
     blocked = path.blocked_at

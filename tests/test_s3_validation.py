@@ -1,0 +1,71 @@
+"""Which S3 failure Glue shows (CONTRACT.md): its start-up validation looks for an S3 gateway
+endpoint route or a NAT route in the subnet's table and fails without one ("Could not find S3
+endpoint or NAT gateway"), whatever lies beyond; with one, a drop further on is an S3 timeout
+at run time. Snapshots: fixtures of tests/generate_fixtures.py (moto) with one edit each."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from glue_netcheck.analyse.connection import analyse_connection
+from glue_netcheck.analyse.results import ConnectionReport
+from glue_netcheck.fixes import prove
+from glue_netcheck.model.build import build_inventory
+
+ROOT = Path(__file__).resolve().parent
+REGION = "us-east-1"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    region: dict[str, Any] = json.loads(path.read_text())["regions"][REGION]
+    return region
+
+
+def _report(raw: dict[str, Any]) -> ConnectionReport:
+    inventory = build_inventory(REGION, raw)
+    return prove(inventory, analyse_connection(inventory, "orders-db"))
+
+
+def test_s3_undecided_beyond_a_transit_gateway_without_an_s3_route_fails_validation() -> None:
+    """The transit-gateway-egress layout without its S3 gateway endpoint: the default route
+    leaves through the transit gateway (undecided), and no route Glue's validation accepts."""
+    report = _report(_load(ROOT / "data" / "s3" / "tgw-no-s3-endpoint.json"))
+
+    assert report.verdict == "fail" and report.predicted_failures == ("s3-endpoint-validation-failed",)
+    (finding,) = [f for f in report.findings if f.check == "s3-reachable"]
+    assert finding.severity == "error" and "start-up validation" in finding.message
+    assert finding.fix is not None and finding.fix.verified, finding.fix
+    assert "--vpc-endpoint-type Gateway" in finding.fix.commands[0]
+
+
+def test_twin_with_its_s3_gateway_endpoint_stays_undecided_not_a_validation_failure() -> None:
+    report = _report(_load(ROOT.parent / "fixtures" / "transit-gateway-egress.json"))
+
+    assert "s3-endpoint-validation-failed" not in report.predicted_failures
+    assert [f for f in report.findings if f.check == "s3-reachable" and f.severity == "error"] == []
+
+
+def _interface_blocked(nat_route: bool) -> ConnectionReport:
+    """An S3 interface endpoint (private DNS) whose group admits nothing."""
+    raw = copy.deepcopy(_load(ROOT / "data" / "s3" / "s3-interface-sg-blocks-with-nat-route.json"))
+    if not nat_route:
+        for table in raw["ec2"]["RouteTables"]:
+            table["Routes"] = [r for r in table["Routes"] if "NatGatewayId" not in r]
+    return _report(raw)
+
+
+def test_s3_blocked_at_an_interface_endpoint_with_a_nat_route_is_a_timeout_only() -> None:
+    report = _interface_blocked(nat_route=True)
+
+    assert "s3-timeout" in report.predicted_failures
+    assert "s3-endpoint-validation-failed" not in report.predicted_failures
+
+
+def test_twin_without_the_nat_route_fails_validation() -> None:
+    report = _interface_blocked(nat_route=False)
+
+    assert "s3-endpoint-validation-failed" in report.predicted_failures
+    assert "s3-timeout" not in report.predicted_failures
