@@ -20,7 +20,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
+from botocore.validate import ParamValidator
 
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.consumer import analyse_consumer
@@ -29,10 +31,13 @@ from glue_netcheck.fixes.consumer import prove_consumer
 from glue_netcheck.fixes.prove import prove
 from glue_netcheck.model.build import build_inventory
 from glue_netcheck.net.trace import PathResult
+from test_fix_case_files import _params
 
 DATA = Path(__file__).parent / "data" / "block_public_access"
 REGION = "us-east-1"
 BPA = "vpc-block-public-access"
+BOTH = "allow-bidirectional"
+EC2 = botocore.session.get_session().get_service_model("ec2")
 GLUE_VPC, GLUE_SUBNET = "vpc-7285551b8c829ec7d", "subnet-3e93251492fa92871"
 NAT, NAT_SUBNET = "nat-e73a5319020102b88", "subnet-b1fa963a204598ca3"
 DB_VPC, DB_SUBNET = "vpc-26743a983ee3c8b2b", "subnet-aaf09ae44c5a41ef6"
@@ -117,7 +122,12 @@ def test_inbound_to_a_public_database_is_blocked_in_both_modes(mode: str) -> Non
     (finding,) = [f for f in result.findings if f.resource == DB_SUBNET]
     assert (finding.check, finding.severity, finding.folded) == (BPA, "error", ("target-reachable",))
     (create,) = fix_commands(result)
-    assert f"--subnet-id {DB_SUBNET} --internet-gateway-exclusion-mode allow-bidirectional" in create
+    operation, params = _params(create)
+    assert (operation, params) == (
+        "CreateVpcBlockPublicAccessExclusion",
+        {"SubnetId": DB_SUBNET, "InternetGatewayExclusionMode": BOTH},
+    )
+    assert not ParamValidator().validate(params, EC2.operation_model(operation).input_shape).has_errors()
 
 
 def test_an_allow_egress_exclusion_of_the_database_subnet_does_not_let_traffic_in() -> None:
@@ -125,6 +135,18 @@ def test_an_allow_egress_exclusion_of_the_database_subnet_does_not_let_traffic_i
 
     assert path(result, "target").reachable is False
     assert bpa_findings(result) == [("error", DB_SUBNET, ("target-unreachable",))]
+    # AWS keeps one exclusion per subnet: the verified fix changes that one's mode.
+    (finding,) = [f for f in result.findings if f.check == BPA]
+    assert finding.fix is not None and finding.fix.verified
+    (modify,) = [c for c in finding.fix.commands if c.startswith("aws ec2 modify-")]
+    operation, params = _params(modify)
+    assert (operation, params) == (
+        "ModifyVpcBlockPublicAccessExclusion",
+        {"ExclusionId": exclusion(DB_SUBNET, "allow-egress")["ExclusionId"], "InternetGatewayExclusionMode": BOTH},
+    )
+    assert not ParamValidator().validate(params, EC2.operation_model(operation).input_shape).has_errors()
+    assert '[ "$BPA_STATE" = update-complete ]' in finding.fix.commands
+    assert "create-vpc-block-public-access-exclusion" not in "\n".join(finding.fix.commands)
 
 
 @pytest.mark.parametrize(

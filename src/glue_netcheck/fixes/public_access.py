@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from glue_netcheck.checks.block_public_access import stopped_by_block_public_access
-from glue_netcheck.fixes.edits import _network, ref, tf_name
+from glue_netcheck.fixes.edits import _network, _on, ref, tf_name
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.model.network import Network
 from glue_netcheck.model.targets import places
@@ -26,10 +26,16 @@ BOTH = "allow-bidirectional"  # the only exclusion mode that lets inbound traffi
 
 @dataclass(frozen=True)
 class ExcludeFromBlockPublicAccess:
+    """`exclusion_id`: the subnet's exclusion of another mode (allow-egress where inbound
+    traffic must pass): AWS keeps one exclusion per subnet, so it is changed, not created."""
+
     subnet_id: str
     mode: str = "allow-egress"
+    exclusion_id: str | None = None
 
     def says(self) -> str:
+        if self.exclusion_id:
+            return f"change {self.subnet_id}'s VPC Block Public Access exclusion {self.exclusion_id} to {self.mode}"
         return f"exclude {self.subnet_id} from VPC Block Public Access ({self.mode})"
 
     def apply(self, inventory: Inventory) -> Inventory:
@@ -47,22 +53,37 @@ class ExcludeFromBlockPublicAccess:
             'aws ec2 describe-vpc-block-public-access-exclusions --exclusion-ids "$BPA_EXCLUSION" '
             "--query 'VpcBlockPublicAccessExclusions[0].State' --output text"
         )
+        if self.exclusion_id:
+            step = "update"
+            first: tuple[str, ...] = (
+                f"BPA_EXCLUSION={self.exclusion_id}",
+                f"aws ec2 modify-vpc-block-public-access-exclusion --exclusion-id {self.exclusion_id} "
+                f"--internet-gateway-exclusion-mode {self.mode}",
+            )
+        else:
+            step = "create"
+            first = (
+                f"BPA_EXCLUSION=$(aws ec2 create-vpc-block-public-access-exclusion --subnet-id {self.subnet_id} "
+                f"--internet-gateway-exclusion-mode {self.mode} "
+                "--query VpcBlockPublicAccessExclusion.ExclusionId --output text)",
+            )
         return (
-            f"BPA_EXCLUSION=$(aws ec2 create-vpc-block-public-access-exclusion --subnet-id {self.subnet_id} "
-            f"--internet-gateway-exclusion-mode {self.mode} "
-            "--query VpcBlockPublicAccessExclusion.ExclusionId --output text)",
-            "# an exclusion takes effect when its state is create-complete",
-            "BPA_STATE=create-in-progress",
-            f'while [ "$BPA_STATE" = create-in-progress ]; do sleep 5; BPA_STATE=$({state}); done',
-            '[ "$BPA_STATE" = create-complete ]',
+            *first,
+            f"# an exclusion takes effect when its state is {step}-complete",
+            f"BPA_STATE={step}-in-progress",
+            f'while [ "$BPA_STATE" = {step}-in-progress ]; do sleep 5; BPA_STATE=$({state}); done',
+            f'[ "$BPA_STATE" = {step}-complete ]',
         )
 
     def terraform(self, addresses: Mapping[str, str]) -> str:
+        mode = f'internet_gateway_exclusion_mode = "{self.mode}"'
+        if self.exclusion_id:
+            return _on(self.exclusion_id, "aws_vpc_block_public_access_exclusion", addresses, mode)
         name = tf_name(self.subnet_id, self.mode.removeprefix("allow-"))
         return (
             f'resource "aws_vpc_block_public_access_exclusion" "{name}" {{\n'
             f"  subnet_id = {ref(self.subnet_id, addresses)}\n"
-            f'  internet_gateway_exclusion_mode = "{self.mode}"\n'
+            f"  {mode}\n"
             "}"
         )
 
@@ -79,10 +100,11 @@ def exclusions(s: Situation, paths: Sequence[PathResult]) -> list[Candidate]:
     edits: dict[ExcludeFromBlockPublicAccess, None] = {}
     for hop in hops:
         nat = s.network.nat_gateways.get(hop.id) if hop.type == "nat-gateway" else None
-        edits[ExcludeFromBlockPublicAccess(nat.subnet_id) if nat else ExcludeFromBlockPublicAccess(hop.id, BOTH)] = None
+        subnet, mode = (nat.subnet_id, "allow-egress") if nat else (hop.id, BOTH)
+        edits[ExcludeFromBlockPublicAccess(subnet, mode, bpa.exclusion_ids.get(subnet))] = None
     first: Candidate = tuple(edits)
     inbound = [
-        ExcludeFromBlockPublicAccess(subnet, BOTH)
+        ExcludeFromBlockPublicAccess(subnet, BOTH, bpa.exclusion_ids.get(subnet))
         for subnet in _public_database_subnets(s)
         if any(p.service == "target" for p in paths) and bpa.blocks_ingress(subnet, s.network.subnets[subnet].vpc_id)
     ]

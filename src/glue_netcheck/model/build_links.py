@@ -69,15 +69,18 @@ def build_block_public_access(ec2: Mapping[str, Any]) -> BlockPublicAccess | Non
             return None
         options = {"InternetGatewayBlockMode": states.pop()}
     exclusions: dict[str, str] = {}
+    ids: dict[str, str] = {}
     for item in ec2.get("VpcBlockPublicAccessExclusions") or ():
         if not isinstance(item, Mapping) or str(item.get("State", "")) not in ("create-complete", "update-complete"):
             continue
         resource = str(item.get("ResourceArn", "")).rsplit("/", 1)[-1]
         if resource:
             exclusions[resource] = str(item.get("InternetGatewayExclusionMode", ""))
+            ids[resource] = str(item.get("ExclusionId", ""))
     mode = str(options.get("InternetGatewayBlockMode", "off"))
     unread = "VpcBlockPublicAccessExclusions" not in ec2 or "ec2:DescribeVpcBlockPublicAccessExclusions" in (
         ec2.get("Denied") or ()
     )
     allowed = {"allowed": True, "not-allowed": False}.get(str(options.get("ExclusionsAllowed", "")))
-    return BlockPublicAccess(mode, exclusions, exclusions_known=mode == "off" or not unread, exclusions_allowed=allowed)
+    known = mode == "off" or not unread
+    return BlockPublicAccess(mode, exclusions, known, allowed, {r: i for r, i in ids.items() if i})

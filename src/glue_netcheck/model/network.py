@@ -169,12 +169,14 @@ class BlockPublicAccess:
     InternetGatewayExclusionMode (allow-egress, allow-bidirectional), active exclusions only;
     `exclusions_known` is False when blocking is on but the exclusions could not be read;
     `exclusions_allowed` is ExclusionsAllowed (False: a declarative policy forbids new
-    exclusions; None: not in the data)."""
+    exclusions; None: not in the data); `exclusion_ids`: each excluded id's ExclusionId (a fix
+    changes an exclusion's mode by its id)."""
 
     mode: str
     exclusions: Mapping[str, str] = field(default_factory=dict)
     exclusions_known: bool = True
     exclusions_allowed: bool | None = None
+    exclusion_ids: Mapping[str, str] = field(default_factory=dict)
 
     def blocks_egress(self, *resource_ids: str) -> bool:
         """Whether internet-gateway egress (a NAT gateway's too) from these resources is blocked
