@@ -94,9 +94,7 @@ def _predicts(ctx: Context, key: str) -> tuple[tuple[str, ...], Severity]:
     """What the path's own check predicts, at its severity, so that it folds into this one."""
     if key == "target":
         return ("target-unreachable",), "error"
-    predicts = ctx.failures_if_unreachable(key)
-    if key == "s3" and predicts:
-        predicts = ("s3-timeout",)  # Glue's start-up validation finds the NAT route; the run times out
+    predicts = ctx.failures_if_unreachable(key)  # S3: the run times out (validation finds the NAT route)
     return predicts, error_if(predicts)
 
 
