@@ -52,6 +52,11 @@ def _cidr(text: str) -> IPv4Network:
     return IPv4Network(text, strict=False)
 
 
+def _entries_known(prefix_list_id: str, prefix_lists: Mapping[str, PrefixList]) -> bool:
+    found = prefix_lists.get(prefix_list_id)
+    return found is not None and bool(found.cidrs)
+
+
 def rule_networks(rule: SgRule, prefix_lists: Mapping[str, PrefixList]) -> tuple[IPv4Network, ...]:
     if rule.peer_kind == "cidr":
         return (_cidr(rule.peer),)
@@ -93,6 +98,7 @@ def _evaluate(
     wanted = f"tcp {port} {word} {peer}"
     networks: list[IPv4Network] = []
     cited: list[tuple[SecurityGroup, SgRule]] = []
+    unknown: tuple[SecurityGroup, SgRule] | None = None  # a rule naming a list whose entries are not known
     for group in groups:
         rules = group.egress if direction == "egress" else group.ingress
         for rule in rules:
@@ -101,6 +107,11 @@ def _evaluate(
             whole = (rule.peer_kind == "security-group" and rule.peer in peer.group_ids) or (
                 rule.peer_kind == "prefix-list" and rule.peer == peer.prefix_list_id
             )
+            # A list not in the data, or without entries (what a denied GetManagedPrefixListEntries
+            # leaves; a real list that is empty is rare, and undecided errs the safe way).
+            if not whole and rule.peer_kind == "prefix-list" and not _entries_known(rule.peer, prefix_lists):
+                unknown = unknown or (group, rule)
+                continue
             if whole or covered(peer.networks, rule_networks(rule, prefix_lists)):
                 return Hop("security-group", group.id, "allow", rule.describe(direction))
             nets = rule_networks(rule, prefix_lists)
@@ -111,6 +122,14 @@ def _evaluate(
         rules_text = "; ".join(rule.describe(direction) for _, rule in cited)
         return Hop("security-group", cited[0][0].id, "allow", f"{rules_text} (together)")
     names = ", ".join(g.id for g in groups)
+    if unknown is not None:
+        # Its entries were not read (GetManagedPrefixListEntries denied, or not in a dump): the
+        # rule may admit the traffic, so nothing is decided.
+        text = (
+            f"{unknown[1].describe(direction)} names {unknown[1].peer}, whose entries are not known: "
+            f"whether it admits {wanted} cannot be decided"
+        )
+        return Hop("security-group", unknown[0].id, "unknown", text, code="DATA_MISSING")
     if cited:
         return Hop(
             "security-group",
