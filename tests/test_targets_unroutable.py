@@ -1,10 +1,10 @@
-"""Targets no network reaches, and names only a private zone answers.
+"""Targets no network reaches, and EC2 names only a VPC resolver answers.
 
 On the moto-made estate of tests/data/targets/peered.json (the Glue subnet 10.0.1.0/24 has an
 open NAT path, so an external public name passes): an address no connection from a Glue ENI
-can reach fails at the VPC with CANNOT_ROUTE whatever the routes say; a name under a suffix no
-public resolver answers (.internal, .local, …), or an EC2 host name of another region, is
-undecided, never a pass through the NAT. Each has a twin that is decided as before.
+can reach fails at the VPC with CANNOT_ROUTE whatever the routes say; an EC2 host name of
+another region, or a resource-based one (i-….ec2.internal), is undecided, never a pass through
+the NAT. Each has a twin that is decided as before (another private-zone name stays external).
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ def test_twins_just_inside_the_rules_are_traced_as_before(host: str) -> None:
 
 @pytest.mark.parametrize(
     "host",
-    ["orders.prod.internal", "orders.corp", "db.local", "ip-10-0-1-77.eu-west-1.compute.internal"],
+    ["ip-10-0-1-77.eu-west-1.compute.internal", "i-0123456789abcdef0.ec2.internal"],
 )
-def test_a_private_name_is_undecided_though_the_public_path_is_open(host: str) -> None:
+def test_an_ec2_name_it_cannot_place_is_undecided_though_the_public_path_is_open(host: str) -> None:
     report = _report(f"{host}:5432")
 
     assert report.verdict == "unknown"
@@ -98,3 +98,9 @@ def test_twin_a_public_name_with_an_open_public_path_passes() -> None:
 
     assert report.verdict == "pass"
     assert [f.severity for f in report.findings if f.check == "target-reachable"] == ["info"]
+
+
+def test_twin_a_private_zone_name_stays_external_and_passes_through_the_open_path() -> None:
+    report = _report("orders.prod.internal:5432")
+
+    assert report.verdict == "pass"

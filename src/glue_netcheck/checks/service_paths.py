@@ -42,9 +42,11 @@ def run(ctx: Context, key: str) -> Iterator[Issue]:
     source = ctx.source
     if path is None or source is None or not ctx.network_valid:
         return
-    if key == "s3" and path.reachable is None and not ctx.s3_validation_route:
-        undecided = first_unknown(path.hops)
-        yield from _validation_fails(ctx, source.subnet.id, undecided.id if undecided else None)
+    # Undecided only beyond the VPC (a transit gateway, VPN, appliance), not for unknown data: the
+    # validation then looks at a route table the data does hold.
+    undecided = first_unknown(path.hops) if key == "s3" and path.reachable is None else None
+    if undecided is not None and undecided.code == "OPAQUE_TARGET" and not ctx.s3_validation_route:
+        yield from _validation_fails(ctx, source.subnet.id, undecided.id)
         return
     if path.reachable is not False:
         return

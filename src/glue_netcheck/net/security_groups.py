@@ -53,8 +53,12 @@ def _cidr(text: str) -> IPv4Network:
 
 
 def _entries_known(prefix_list_id: str, prefix_lists: Mapping[str, PrefixList]) -> bool:
+    """Whether the list's entries decide the rule. An AWS-managed list (com.amazonaws.…) holds
+    that service's public ranges only, disjoint from every other service's and from private
+    addresses: without its entries it still covers nothing but itself (the peer that is it is
+    matched whole before this)."""
     found = prefix_lists.get(prefix_list_id)
-    return found is not None and bool(found.cidrs)
+    return found is not None and (bool(found.cidrs) or found.name.startswith("com.amazonaws."))
 
 
 def rule_networks(rule: SgRule, prefix_lists: Mapping[str, PrefixList]) -> tuple[IPv4Network, ...]:

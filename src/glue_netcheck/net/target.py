@@ -132,10 +132,10 @@ def _public(network: Network, source: Source, port: int) -> PathResult:
     return target_path(network, source, anywhere, Placement("external", anywhere.host))
 
 
-# Suffixes no public DNS name has (RFC 6761/6762, RFC 8375, ICANN's .internal, common private
-# zones): such a name resolves only in a private hosted zone or a resolver rule, so an open
-# public path says nothing about it.
-_PRIVATE_SUFFIXES = (".internal", ".local", ".localdomain", ".lan", ".corp", ".intranet", ".home.arpa", ".localhost")
+# EC2's own private names (another region's IP-based names, resource-based i-… names): only
+# a VPC resolver answers them, never a public one, so an open public path says nothing about
+# them. Other private-zone names (db.corp.internal) stay external, as the README's Limits say.
+_PRIVATE_SUFFIXES = (".compute.internal", ".ec2.internal")
 
 
 def private_name(host: str) -> bool:
