@@ -69,3 +69,41 @@ def test_twin_without_the_nat_route_fails_validation() -> None:
 
     assert "s3-endpoint-validation-failed" in report.predicted_failures
     assert "s3-timeout" not in report.predicted_failures
+
+
+GLUE_TABLE = "rtb-c8212b378dcfda6b6"  # healthy-nat: the Glue subnet's table (NAT default, S3 endpoint)
+
+
+def _s3_with_route(route: dict[str, Any] | None) -> ConnectionReport:
+    raw = copy.deepcopy(_load(ROOT.parent / "fixtures" / "healthy-nat.json"))
+    (table,) = [t for t in raw["ec2"]["RouteTables"] if t["RouteTableId"] == GLUE_TABLE]
+    if route is not None:
+        table["Routes"].append(route)
+    return _report(raw)
+
+
+def _s3(report: ConnectionReport) -> tuple[bool | None, str | None]:
+    (path,) = [p for p in report.paths if p.service == "s3"]
+    return path.reachable, path.blocked_at.id if path.blocked_at else None
+
+
+def test_a_more_specific_route_inside_an_s3_range_beats_the_gateway_endpoint_route() -> None:
+    """Longest prefix first: 52.216.0.0/16 (in the S3 list's 52.216.0.0/15) to a NAT gateway
+    that is gone drops that part of S3's traffic (it was taken by the endpoint route: a pass)."""
+    gone = {"DestinationCidrBlock": "52.216.0.0/16", "NatGatewayId": "nat-0deadbeef0000000", "State": "blackhole"}
+
+    report = _s3_with_route(gone)
+
+    assert _s3(report) == (False, GLUE_TABLE) and report.predicted_failures == ("s3-timeout",)
+
+
+def test_the_same_range_to_a_transit_gateway_is_undecided() -> None:
+    tgw = {"DestinationCidrBlock": "52.216.0.0/16", "TransitGatewayId": "tgw-0a1b2c3d4e5f60718", "State": "active"}
+
+    assert _s3(_s3_with_route(tgw))[0] is None
+
+
+def test_twin_without_the_specific_route_reaches_s3_through_the_endpoint() -> None:
+    report = _s3_with_route(None)
+
+    assert _s3(report) == (True, None) and report.verdict == "pass"

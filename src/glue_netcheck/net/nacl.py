@@ -15,7 +15,7 @@ from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import ALL_PROTOCOLS, TCP, NetworkAcl
 from glue_netcheck.net.memo import Memo, seq_key
-from glue_netcheck.net.space import Box, overlaps, subtract
+from glue_netcheck.net.space import Box, covered, overlaps, subtract
 from glue_netcheck.net.trace import Hop, Needed
 
 # The ports a client picks its source port from, so the ports its return traffic comes to.
@@ -39,12 +39,17 @@ def evaluate(
     protocol: str = TCP,
     purpose: str = "",
     ephemeral: bool = False,
+    somewhere: bool = False,
 ) -> Hop:
     """`ephemeral`: `ports` is a client's ephemeral range (return traffic), one port per
-    connection, so a deny of a few of them is intermittent (see the module docstring)."""
+    connection, so a deny of a few of them is intermittent (see the module docstring).
+    `somewhere`: the peer is one address of `peers` nobody knows (a service's public address),
+    so a deny of only part of them decides nothing: undecided (ACL_PARTIAL_MATCH)."""
     # Memoised per ACL (by identity, see net/memo.py): shared by every connection in its subnets.
-    key = (id(acl), egress, seq_key(peers), ports, protocol, purpose, ephemeral)
-    return _MEMO.get(key, (acl, peers), lambda: _decide(acl, egress, tuple(peers), ports, protocol, purpose, ephemeral))
+    key = (id(acl), egress, seq_key(peers), ports, protocol, purpose, ephemeral, somewhere)
+    return _MEMO.get(
+        key, (acl, peers), lambda: _decide(acl, egress, tuple(peers), ports, protocol, purpose, ephemeral, somewhere)
+    )
 
 
 _MEMO = Memo()
@@ -58,11 +63,35 @@ def _decide(
     protocol: str,
     purpose: str,
     ephemeral: bool,
+    somewhere: bool = False,
 ) -> Hop:
     hop = _evaluate(acl, egress, peers, ports, protocol, purpose)
     if ephemeral and hop.verdict == "deny":
-        return _few_ports(acl, egress, peers, ports, protocol, purpose) or hop
+        hop = _few_ports(acl, egress, peers, ports, protocol, purpose) or hop
+    if somewhere and hop.verdict == "deny" and not covered(peers, _dropped(acl, egress, peers, ports, protocol)):
+        text = (
+            f"{hop.text}, but only for part of the addresses it may be at: whether its address is among "
+            "them cannot be decided (its public addresses are not in the data)"
+        )
+        return Hop("network-acl", acl.id, "unknown", text, code="ACL_PARTIAL_MATCH")
     return hop
+
+
+def _dropped(
+    acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str
+) -> list[IPv4Network]:
+    """The addresses of `peers` at which some port of `ports` is denied (first match, implicit
+    deny). CIDRs nest or are disjoint, so a hit is the smaller of the box and the entry."""
+    remaining = [Box(peer, *ports) for peer in peers]
+    dropped: list[IPv4Network] = []
+    for entry in acl.entries:
+        if entry.egress != egress or entry.protocol not in (ALL_PROTOCOLS, protocol):
+            continue
+        if not entry.allow:
+            hit = [b.network for b in remaining if overlaps(b, entry.cidr, entry.from_port, entry.to_port)]
+            dropped.extend(n if n.subnet_of(entry.cidr) else entry.cidr for n in hit)
+        remaining = subtract(remaining, entry.cidr, entry.from_port, entry.to_port)
+    return dropped + [b.network for b in remaining]
 
 
 def _few_ports(

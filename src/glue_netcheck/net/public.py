@@ -34,6 +34,7 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
             other_service_space(network) if prefix_list is None else PUBLIC_INTERNET,
             prefix_list_id=prefix_list.id if prefix_list else None,
             label=f"public {destination.key} addresses",
+            somewhere=True,
         )
     tracer.security_groups(source.groups, "egress", target, destination.port, source.subnet.id)
     table = tracer.table(source.subnet)
@@ -52,11 +53,15 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
         route, _ = parts[0]
         if not _route_hop(tracer, table, route, target) or route is None:
             return None
-        tracer.acl(source.subnet, egress=True, peers=target.networks, ports=port, purpose=request)
+        tracer.acl(
+            source.subnet, egress=True, peers=target.networks, ports=port, purpose=request, somewhere=target.somewhere
+        )
         via = tracer.follow(Leg(table, route, destination, target))
     else:
         # Parts of the destination go different ways: the subnet's ACL sees all of them first.
-        tracer.acl(source.subnet, egress=True, peers=target.networks, ports=port, purpose=request)
+        tracer.acl(
+            source.subnet, egress=True, peers=target.networks, ports=port, purpose=request, somewhere=target.somewhere
+        )
         via = each_part(tracer, parts, leave)
     tracer.acl(
         source.subnet,
@@ -65,6 +70,7 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
         ports=nacl.GLUE_EPHEMERAL,
         purpose=f"return traffic from {target} ({nacl.ports_text(nacl.GLUE_EPHEMERAL)})",
         ephemeral=True,
+        somewhere=target.somewhere,
     )
     return via
 
@@ -100,7 +106,14 @@ def _parts(tracer: Tracer, table: RouteTable, destination: Destination, target: 
     if len(parts) == 1:
         return [(parts[0][0], target)]
     return [
-        (route, Peer(nets, label=f"{_span(nets)} of {target}" if route is None else f"{target} via {route}"))
+        (
+            route,
+            Peer(
+                nets,
+                label=f"{_span(nets)} of {target}" if route is None else f"{target} via {route}",
+                somewhere=target.somewhere,
+            ),
+        )
         for route, nets in parts
     ]
 
@@ -134,8 +147,12 @@ def _route_hop(tracer: Tracer, table: RouteTable, route: Route | None, target: P
 
 
 def _endpoint_route(tracer: Tracer, table: RouteTable, destination: Destination, target: Peer) -> Route | None:
-    # A gateway endpoint for this service wins over any default route (prefix-list routes are
-    # more specific); find it by its endpoint even when the prefix list's CIDRs are unknown.
+    # With the prefix list's CIDRs known, longest prefix decides per range (routing.routes_by_part):
+    # a more specific static route inside an S3 range takes that part. Only when they are unknown
+    # is the gateway endpoint's route taken for all of it (it beats any default route).
+    known = tracer.network.prefix_lists.get(target.prefix_list_id or "")
+    if known is not None and known.cidrs:
+        return None
     for route in table.routes:
         endpoint = endpoint_by_id(tracer, route.target_id) if route.target == "gateway-endpoint" else None
         if (
@@ -331,7 +348,8 @@ def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
     via = onward(tracer, *parts[0]) if len(parts) == 1 else each_part(tracer, parts, onward)
     if via is None:
         return None
-    tracer.acl(nat_subnet, egress=True, peers=target.networks, ports=port, purpose=f"NAT gateway traffic {request}")
+    purpose = f"NAT gateway traffic {request}"
+    tracer.acl(nat_subnet, egress=True, peers=target.networks, ports=port, purpose=purpose, somewhere=target.somewhere)
     tracer.acl(
         nat_subnet,
         egress=False,
@@ -339,6 +357,7 @@ def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
         ports=nacl.NAT_EPHEMERAL,
         purpose=f"return traffic from {target} to the NAT gateway ({nacl.ports_text(nacl.NAT_EPHEMERAL)})",
         ephemeral=True,
+        somewhere=target.somewhere,
     )
     if crosses:
         tracer.acl(

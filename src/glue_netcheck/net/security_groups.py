@@ -35,6 +35,10 @@ class Peer:
     # Set when the peer *is* an AWS service described by a managed prefix list (S3).
     prefix_list_id: str | None = None
     label: str = ""
+    # The destination is one address of `networks` nobody knows (a service's public address,
+    # an external host's), not every one of them: a network ACL deny of part of them decides
+    # nothing (net/nacl.py).
+    somewhere: bool = False
 
     def __str__(self) -> str:
         return self.label or ", ".join(map(str, self.networks))

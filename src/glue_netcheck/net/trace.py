@@ -65,6 +65,7 @@ OwnCode = Literal[
     "PEERING_STATE",  # not active, or not between the two VPCs
     "VPCE_NO_INTERFACE",  # the interface endpoint has no ENI in an existing subnet
     "SG_PARTIAL_MATCH",  # a rule admits part of the destination: depends on the exact address
+    "ACL_PARTIAL_MATCH",  # an ACL denies part of where the destination may be: depends on its address
     "NO_SECURITY_GROUP",
     "SUBNET_NOT_FOUND",
     "OPAQUE_TARGET",  # the route leaves to a place the API answers cannot show (TGW, VGW, appliance)

@@ -239,8 +239,10 @@ class Tracer:
         ports: tuple[int, int],
         purpose: str,
         ephemeral: bool = False,
+        somewhere: bool = False,
     ) -> None:
-        """`ephemeral`: return traffic to a client's ephemeral `ports` (see net/nacl.py)."""
+        """`ephemeral`: return traffic to a client's ephemeral `ports`; `somewhere`: the peer is
+        one unknown address of `peers` (see net/nacl.py)."""
         acl = self.network.network_acl_for(subnet)
         if acl is None:
             action = self.network.unreadable("network-acl")
@@ -248,7 +250,10 @@ class Tracer:
             code: HopCode = "UNREADABLE" if action else "DATA_MISSING"
             self.stop("network-acl", subnet.id, "unknown", f"{reason}: the ACL of {subnet.id} is unknown", code)
         else:
-            self.add(nacl.evaluate(acl, egress=egress, peers=peers, ports=ports, purpose=purpose, ephemeral=ephemeral))
+            hop = nacl.evaluate(
+                acl, egress=egress, peers=peers, ports=ports, purpose=purpose, ephemeral=ephemeral, somewhere=somewhere
+            )
+            self.add(hop)
 
     def crossing(
         self,
