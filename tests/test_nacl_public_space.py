@@ -5,7 +5,9 @@ hold. A deny of part of the public space (a block-list of a few bad addresses be
 leaves KMS undecided (ACL_PARTIAL_MATCH), not dropped; a deny of all of it drops it; a deny of
 private space does not touch it. S3's ranges are known (its prefix list) and its name resolves
 across all of them: a deny of part of them does drop S3 traffic. On the healthy-nat fixture
-(moto): KMS leaves through the NAT gateway, S3 through its gateway endpoint.
+(moto): KMS leaves through the NAT gateway, S3 through its gateway endpoint. Last, the same
+public path through a private NAT gateway: undecided when its subnet sends it on to a transit
+gateway, a drop when the internet gateway is all it has.
 """
 
 from __future__ import annotations
@@ -68,3 +70,36 @@ def test_a_deny_of_part_of_s3s_known_ranges_drops_s3() -> None:
 
     assert _path(report, "s3") == (False, [("deny", "SUBNET_ACL_RESTRICTION")])
     assert "s3-timeout" in report.predicted_failures
+
+
+NAT = "nat-38218c2b7be8c2561"
+NAT_SUBNET = "subnet-146151bfcf5532e61"
+
+
+def _private_nat(onward: dict[str, Any] | None) -> ConnectionReport:
+    """healthy-nat with its NAT gateway private; `onward`: the NAT subnet's default route
+    instead of the internet gateway's (a central egress VPC behind a transit gateway)."""
+    raw = copy.deepcopy(RAW)
+    (nat,) = raw["ec2"]["NatGateways"]
+    nat["ConnectivityType"] = "private"
+    (table,) = [t for t in raw["ec2"]["RouteTables"] if any(a.get("SubnetId") == NAT_SUBNET for a in t["Associations"])]
+    if onward is not None:
+        table["Routes"] = [r for r in table["Routes"] if r.get("DestinationCidrBlock") != "0.0.0.0/0"] + [onward]
+    return analyse_connection(build_inventory("us-east-1", raw), "orders-db")
+
+
+def test_a_private_nat_whose_subnet_routes_to_a_transit_gateway_is_undecided() -> None:
+    tgw = {"DestinationCidrBlock": "0.0.0.0/0", "TransitGatewayId": "tgw-0a1b2c3d4e5f60718", "State": "active"}
+
+    report = _private_nat(tgw)
+
+    (kms,) = [p for p in report.paths if p.service == "kms"]
+    assert kms.reachable is None and report.verdict == "unknown"
+    assert [(h.verdict, h.code) for h in kms.hops if h.verdict != "allow"] == [("unknown", "OPAQUE_TARGET")]
+
+
+def test_twin_a_private_nat_whose_subnet_routes_to_the_internet_gateway_drops_it() -> None:
+    report = _private_nat(None)
+
+    (kms,) = [p for p in report.paths if p.service == "kms"]
+    assert kms.reachable is False and kms.blocked_at is not None and kms.blocked_at.code == "NAT_PRIVATE"

@@ -328,9 +328,7 @@ def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
     if crosses:
         tracer.acl(nat_subnet, egress=False, peers=glue, ports=port, purpose=f"{request} from the Glue subnet")
     if nat.connectivity != "public":
-        text = "a private NAT gateway cannot reach public AWS endpoints"
-        tracer.stop("nat-gateway", nat.id, "deny", text, "NAT_PRIVATE")
-        return None
+        return _private_nat(tracer, nat_subnet, nat.id, target)
     tracer.add(Hop("nat-gateway", nat.id, "allow", f"public NAT gateway in {nat_subnet.id}"))
     table = tracer.table(nat_subnet)
     if table is None:
@@ -369,6 +367,23 @@ def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
             ephemeral=True,
         )
     return "nat-gateway"
+
+
+def _private_nat(tracer: Tracer, nat_subnet: Subnet, nat_id: str, target: Peer) -> Via | None:
+    """A private NAT gateway has no public address: through an internet gateway (or with no
+    route) nothing public is reached; its subnet may send the traffic on to a transit gateway or
+    VPN (a central egress VPC), beyond which nothing can be decided."""
+    table = tracer.network.route_table_for(nat_subnet)
+    route = routing.select_route(table, target.networks, tracer.network.prefix_lists) if table else None
+    if route is None or route.target in ("internet-gateway", "local", "blackhole") or not tracer.opaque(route):
+        text = "a private NAT gateway cannot reach public AWS endpoints"
+        tracer.stop("nat-gateway", nat_id, "deny", text, "NAT_PRIVATE")
+        return None
+    text = f"private NAT gateway: its subnet {nat_subnet.id} sends the traffic on to {route.target_id}"
+    tracer.add(Hop("nat-gateway", nat_id, "allow", text))
+    beyond = f"the traffic leaves through {route.target_id}, which the API answers cannot show beyond"
+    tracer.stop(route.target, route.target_id, "unknown", beyond, "OPAQUE_TARGET")
+    return tracer.opaque(route)
 
 
 def validation_route(network: Network, subnet: Subnet, service: Destination) -> Route | None:
