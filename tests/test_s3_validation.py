@@ -107,3 +107,28 @@ def test_twin_without_the_specific_route_reaches_s3_through_the_endpoint() -> No
     report = _s3_with_route(None)
 
     assert _s3(report) == (True, None) and report.verdict == "pass"
+
+
+def _inbound_only(flag: bool) -> ConnectionReport:
+    """healthy-kms-endpoint's S3 gateway endpoint, plus an S3 interface endpoint (private DNS
+    on) whose group admits nothing; DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint `flag`."""
+    raw = copy.deepcopy(_load(ROOT / "data" / "s3" / "s3-interface-inbound-only-dns.json"))
+    for endpoint in raw["ec2"]["VpcEndpoints"]:
+        if endpoint["VpcEndpointType"] == "Interface" and endpoint["ServiceName"].endswith(".s3"):
+            endpoint["DnsOptions"] = {"PrivateDnsOnlyForInboundResolverEndpoint": flag}
+    return _report(raw)
+
+
+def test_private_dns_for_inbound_resolvers_only_leaves_s3_to_the_gateway_endpoint() -> None:
+    report = _inbound_only(True)
+
+    (path,) = [p for p in report.paths if p.service == "s3"]
+    assert (path.reachable, path.via) == (True, "gateway-endpoint")
+    assert not {"s3-timeout", "s3-endpoint-validation-failed"} & set(report.predicted_failures)
+
+
+def test_twin_with_private_dns_for_everyone_goes_to_the_interface_endpoint_and_is_blocked() -> None:
+    report = _inbound_only(False)
+
+    (path,) = [p for p in report.paths if p.service == "s3"]
+    assert path.reachable is False and path.blocked_at is not None and path.blocked_at.type == "security-group"

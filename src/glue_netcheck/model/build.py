@@ -332,6 +332,7 @@ def _endpoint(raw: Mapping[str, Any]) -> VpcEndpoint:
         route_table_ids=tuple(raw.get("RouteTableIds", [])),
         network_interface_ids=tuple(raw.get("NetworkInterfaceIds", [])),
         policy_document=raw["PolicyDocument"] if isinstance(raw.get("PolicyDocument"), str) else None,
+        private_dns_inbound_only=(raw.get("DnsOptions") or {}).get("PrivateDnsOnlyForInboundResolverEndpoint") is True,
     )
 
 

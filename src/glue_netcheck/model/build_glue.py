@@ -42,6 +42,12 @@ def build_connection(raw: Mapping[str, Any]) -> GlueConnection:
     physical = as_mapping(raw.get("PhysicalConnectionRequirements") or {}, "PhysicalConnectionRequirements")
     # Redacted here too: a hand-made snapshot must not carry a password into any output.
     properties = redact_properties(as_mapping(raw.get("ConnectionProperties") or {}, "ConnectionProperties"))
+    # A secret named in AuthenticationConfiguration (connections v2) is read as SECRET_ID is:
+    # the job's ENIs fetch it from Secrets Manager either way.
+    auth = raw.get("AuthenticationConfiguration")
+    secret = auth.get("SecretArn") if isinstance(auth, Mapping) else None
+    if isinstance(secret, str) and secret and not properties.get("SECRET_ID"):
+        properties = {**properties, "SECRET_ID": secret}
     return GlueConnection(
         name=as_str(raw, "Name"),
         type=_connection_type(raw, properties),

@@ -149,6 +149,9 @@ class VpcEndpoint:
     # Its policy (DescribeVpcEndpoints PolicyDocument, JSON text); None: not in the data, which
     # AWS treats as its default full-access policy.
     policy_document: str | None = None
+    # DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint (S3 beside a gateway endpoint): its
+    # private DNS answers on-premises clients only; inside the VPC the name stays public.
+    private_dns_inbound_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,18 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             resolves=True,
             bypassed=endpoint,
         )
+    if endpoint.private_dns_inbound_only and network.endpoints_for(vpc.id, endpoint.service_name, "Gateway"):
+        return Resolution(
+            Hop(
+                "vpc-endpoint",
+                endpoint.id,
+                "info",
+                f"{endpoint.id} answers private DNS for inbound Resolver endpoints only "
+                f"(PrivateDnsOnlyForInboundResolverEndpoint): inside the VPC {name} resolves to public "
+                "addresses, which the gateway endpoint serves",
+            ),
+            resolves=True,
+        )
     if vpc.enable_dns_hostnames is False:
         return Resolution(
             Hop(
