@@ -6,11 +6,13 @@ what network ACL entries use; security-group rules are normalised to the same fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Network
-from typing import Any, Literal, TypeVar
+from typing import Literal
+
+from glue_netcheck.model.indexes import by_subnet, index_endpoints, index_subnets, shared
 
 ALL_PROTOCOLS = "-1"
 TCP = "6"
@@ -299,19 +301,19 @@ class Network:
 
     @cached_property
     def _tables(self) -> tuple[dict[str, RouteTable], dict[str, RouteTable]]:
-        return _shared("tables", self.route_tables, lambda t: _by_subnet(t, "is_main"))
+        return shared("tables", self.route_tables, lambda t: by_subnet(t, "is_main"))
 
     @cached_property
     def _acls(self) -> tuple[dict[str, NetworkAcl], dict[str, NetworkAcl]]:
-        return _shared("acls", self.network_acls, lambda a: _by_subnet(a, "is_default"))
+        return shared("acls", self.network_acls, lambda a: by_subnet(a, "is_default"))
 
     @cached_property
     def _endpoints(self) -> dict[tuple[str, str], tuple[VpcEndpoint, ...]]:
-        return _shared("endpoints", self.endpoints, _index_endpoints)
+        return shared("endpoints", self.endpoints, index_endpoints)
 
     @cached_property
     def _subnets_by_vpc(self) -> dict[str, tuple[Subnet, ...]]:
-        return _shared("subnets", self.subnets, _index_subnets)
+        return shared("subnets", self.subnets, index_subnets)
 
     def subnets_in(self, vpc_id: str) -> tuple[Subnet, ...]:
         """The VPC's subnets, in data order."""
@@ -319,13 +321,13 @@ class Network:
 
     def route_table_for(self, subnet: Subnet) -> RouteTable | None:
         """The subnet's explicitly associated table, else its VPC's main table."""
-        by_subnet, main = self._tables
-        return by_subnet.get(subnet.id) or main.get(subnet.vpc_id)
+        attached, main = self._tables
+        return attached.get(subnet.id) or main.get(subnet.vpc_id)
 
     def network_acl_for(self, subnet: Subnet) -> NetworkAcl | None:
         """The subnet's associated ACL, else its VPC's default ACL."""
-        by_subnet, default = self._acls
-        return by_subnet.get(subnet.id) or default.get(subnet.vpc_id)
+        attached, default = self._acls
+        return attached.get(subnet.id) or default.get(subnet.vpc_id)
 
     def endpoints_for(self, vpc_id: str, service_name: str, kind: str) -> list[VpcEndpoint]:
         """Live endpoints of one type (Interface, Gateway) for a service in a VPC."""
@@ -366,47 +368,3 @@ def _proto_ports(protocol: str, from_port: int, to_port: int) -> str:
     if (from_port, to_port) == (0, 65535):
         return f"{name} all ports"
     return f"{name} {from_port}" if from_port == to_port else f"{name} {from_port}-{to_port}"
-
-
-T = TypeVar("T")
-_INDEXES: dict[tuple[str, int], tuple[object, Any]] = {}
-
-
-def _shared(kind: str, source: object, build: Callable[[Any], T]) -> T:
-    """The index of `source`, one per collection object (kept alive by its entry, so its id is
-    not reused while cached)."""
-    key = (kind, id(source))
-    hit = _INDEXES.get(key)
-    if hit is None:
-        if len(_INDEXES) >= 4096:
-            _INDEXES.clear()
-        hit = _INDEXES[key] = (source, build(source))
-    index: T = hit[1]
-    return index
-
-
-def _by_subnet(items: tuple[Any, ...], fallback: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Route tables or ACLs by associated subnet, and each VPC's main table or default ACL
-    (the item whose `fallback` flag is set)."""
-    by_subnet: dict[str, Any] = {}
-    first: dict[str, Any] = {}
-    for item in items:
-        for subnet_id in item.subnet_ids:
-            by_subnet.setdefault(subnet_id, item)
-        if getattr(item, fallback):
-            first.setdefault(item.vpc_id, item)
-    return by_subnet, first
-
-
-def _index_endpoints(endpoints: tuple[VpcEndpoint, ...]) -> dict[tuple[str, str], tuple[VpcEndpoint, ...]]:
-    index: dict[tuple[str, str], list[VpcEndpoint]] = {}
-    for e in endpoints:
-        index.setdefault((e.vpc_id, e.service_name), []).append(e)
-    return {key: tuple(found) for key, found in index.items()}
-
-
-def _index_subnets(subnets: Mapping[str, Subnet]) -> dict[str, tuple[Subnet, ...]]:
-    index: dict[str, list[Subnet]] = {}
-    for subnet in subnets.values():
-        index.setdefault(subnet.vpc_id, []).append(subnet)
-    return {vpc_id: tuple(found) for vpc_id, found in index.items()}
