@@ -295,7 +295,14 @@ def _pypi(raw: dict[str, Any]) -> list[tuple[str, str, tuple[str, ...], bool | N
 
 
 def test_pypi_behind_the_blocked_nat_gateway_fails_the_job_and_the_exclusion_is_the_fix() -> None:
-    assert _pypi(blocking(EXTERNAL, "block-bidirectional")) == [("error", NAT, ("python-modules-unreachable",), True)]
+    raw = blocking(EXTERNAL, "block-bidirectional")
+    assert _pypi(raw) == [("error", NAT, ("python-modules-unreachable",), True)]
+    # The remediation text names the exclusion too, not a NAT route the subnet already has.
+    inventory = build_inventory(REGION, raw)
+    (finding,) = [
+        f for f in analyse_consumer(inventory, "job", "pypi-etl").findings if f.check == "python-modules-reachable"
+    ]
+    assert finding.remediation.startswith("aws ec2 create-vpc-block-public-access-exclusion")
 
 
 def test_twin_pypi_with_the_nat_subnet_excluded_passes() -> None:

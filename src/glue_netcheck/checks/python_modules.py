@@ -76,7 +76,10 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     assert blocked is not None  # an unreachable path always says where
     table = next((h.id for h in path.hops if h.type == "route-table"), None)
     network, subnet = first.inventory.network, first.subnet
-    fix = remediation.nat_route(table, network, subnet) if table else f"# fix {blocked.id}: {blocked.reason}"
+    if blocked.code == "BPA_BLOCKED" and (exclusion := remediation.bpa_exclusion(network, blocked.id)):
+        fix = exclusion  # the NAT path is there: Block Public Access drops it
+    else:
+        fix = remediation.nat_route(table, network, subnet) if table else f"# fix {blocked.id}: {blocked.reason}"
     fix += "\n# or set --python-modules-installer-option to --index-url of an index the VPC reaches"
     if wheels_only:
         yield Issue(

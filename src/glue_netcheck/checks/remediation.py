@@ -224,6 +224,17 @@ def create_endpoint(
     return create_interface_endpoint("VPCE", vpc_id, service.endpoint_service_name, [subnet_id], group_ids)
 
 
+def bpa_exclusion(network: Network, nat_id: str) -> str | None:
+    """VPC Block Public Access drops the NAT gateway's traffic: exclude its subnet for egress."""
+    nat = network.nat_gateways.get(nat_id)
+    if nat is None:
+        return None
+    return (
+        f"aws ec2 create-vpc-block-public-access-exclusion --subnet-id {nat.subnet_id} "
+        "--internet-gateway-exclusion-mode allow-egress"
+    )
+
+
 def nat_route(
     route_table_id: str, network: Network | None = None, glue_subnet: Subnet | None = None, replace: bool = False
 ) -> str:

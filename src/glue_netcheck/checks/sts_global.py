@@ -56,7 +56,8 @@ def CHECK(ctx: ConsumerContext) -> Iterator[Issue]:
     blocked = path.blocked_at
     assert blocked is not None  # an unreachable path always says where
     table = next((h.id for h in path.hops if h.type == "route-table"), None)
-    nat = remediation.nat_route(table) if table else f"fix {blocked.id}: {blocked.reason}"
+    exclusion = remediation.bpa_exclusion(ctx.inventory.network, blocked.id) if blocked.code == "BPA_BLOCKED" else None
+    nat = exclusion or (remediation.nat_route(table) if table else f"fix {blocked.id}: {blocked.reason}")
     yield Issue(
         blocked.id,
         f"{what}, and from {first.connection.subnet_id} it is blocked at {blocked.id} ({blocked.reason}): "
