@@ -307,3 +307,13 @@ def test_pypi_behind_the_blocked_nat_gateway_fails_the_job_and_the_exclusion_is_
 
 def test_twin_pypi_with_the_nat_subnet_excluded_passes() -> None:
     assert _pypi(blocking(EXTERNAL, "block-bidirectional", exclusion(NAT_SUBNET, "allow-egress"))) == []
+
+
+def test_pypi_behind_a_blocked_nat_where_exclusions_are_forbidden_is_not_told_to_exclude() -> None:
+    """A declarative policy (ExclusionsAllowed: not-allowed): AWS refuses an exclusion, so the
+    remediation text names the NAT route, not the exclusion the twin above names."""
+    inventory = build_inventory(REGION, blocking(EXTERNAL, "block-bidirectional", allowed="not-allowed"))
+    (finding,) = [
+        f for f in analyse_consumer(inventory, "job", "pypi-etl").findings if f.check == "python-modules-reachable"
+    ]
+    assert "create-vpc-block-public-access-exclusion" not in finding.remediation

@@ -103,3 +103,26 @@ def test_twin_a_private_nat_whose_subnet_routes_to_the_internet_gateway_drops_it
 
     (kms,) = [p for p in report.paths if p.service == "kms"]
     assert kms.reachable is False and kms.blocked_at is not None and kms.blocked_at.code == "NAT_PRIVATE"
+
+
+def test_a_private_nats_subnet_acl_still_decides_before_the_transit_gateway() -> None:
+    """The NAT subnet gets an ACL of its own with no outbound allow: dropped there, as for a
+    public NAT gateway, not left undecided beyond the transit gateway."""
+    raw = copy.deepcopy(RAW)
+    (nat,) = raw["ec2"]["NatGateways"]
+    nat["ConnectivityType"] = "private"
+    (table,) = [t for t in raw["ec2"]["RouteTables"] if any(a.get("SubnetId") == NAT_SUBNET for a in t["Associations"])]
+    tgw = {"DestinationCidrBlock": "0.0.0.0/0", "TransitGatewayId": "tgw-0a1b2c3d4e5f60718", "State": "active"}
+    table["Routes"] = [r for r in table["Routes"] if r.get("DestinationCidrBlock") != "0.0.0.0/0"] + [tgw]
+    (acl,) = raw["ec2"]["NetworkAcls"]
+    acl["Associations"] = [a for a in acl["Associations"] if a.get("SubnetId") != NAT_SUBNET]
+    closed = copy.deepcopy(acl)
+    closed |= {"NetworkAclId": "acl-0a1b2c3d4e5f60718", "IsDefault": False}
+    closed["Associations"] = [{"NetworkAclId": "acl-0a1b2c3d4e5f60718", "SubnetId": NAT_SUBNET}]
+    closed["Entries"] = [e for e in closed["Entries"] if not (e["Egress"] and e["RuleAction"] == "allow")]
+    raw["ec2"]["NetworkAcls"].append(closed)
+
+    report = analyse_connection(build_inventory("us-east-1", raw), "orders-db")
+
+    (kms,) = [p for p in report.paths if p.service == "kms"]
+    assert kms.reachable is False and kms.blocked_at is not None and kms.blocked_at.id == "acl-0a1b2c3d4e5f60718"

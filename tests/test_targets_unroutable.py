@@ -49,7 +49,6 @@ def _target_hops(report: ConnectionReport) -> list[tuple[str, str | None]]:
         ("10.0.1.255:5432", "AWS reserves in subnet-3e93251492fa92871"),
         ("[2001:db8::1]:5432", "IPv6"),
         ("10.0.1.256:5432", "no valid host name"),
-        ("db\u00e9.example.com:5432", "no valid host name"),
         (f"{'a' * 64}.example.com:5432", "no valid host name"),
         ("10.0.1.77:99999", "no TCP port"),
     ],
@@ -104,3 +103,25 @@ def test_twin_a_private_zone_name_stays_external_and_passes_through_the_open_pat
     report = _report("orders.prod.internal:5432")
 
     assert report.verdict == "pass"
+
+
+@pytest.mark.parametrize(("host", "why"), [("localhost:5432", "localhost"), ("0.1.2.3:5432", "0.0.0.0/8")])
+def test_localhost_and_this_network_fail_at_the_vpc(host: str, why: str) -> None:
+    report = _report(host)
+
+    assert _target_hops(report) == [("deny", "CANNOT_ROUTE")]
+    (finding,) = [f for f in report.findings if f.check == "target-reachable"]
+    assert why in finding.message and finding.message.startswith(host.split(":")[0])
+
+
+@pytest.mark.parametrize(
+    "url_host",
+    ["db.example.com\\INST01:5432", "db.example.com\\INST01;databaseName=orders"],
+)
+def test_twin_a_sql_server_instance_name_is_no_part_of_the_host(url_host: str) -> None:
+    """jdbc:sqlserver://host\\instance: the instance is no part of the name (it was read as an
+    invalid name: a false fail)."""
+    report = _report(url_host)
+
+    assert ("deny", "CANNOT_ROUTE") not in _target_hops(report)
+    assert [p.endpoint for p in report.paths if p.service == "target"] in ([], ["db.example.com"])

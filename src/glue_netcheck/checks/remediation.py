@@ -227,7 +227,8 @@ def create_endpoint(
 def bpa_exclusion(network: Network, nat_id: str) -> str | None:
     """VPC Block Public Access drops the NAT gateway's traffic: exclude its subnet for egress."""
     nat = network.nat_gateways.get(nat_id)
-    if nat is None:
+    bpa = network.block_public_access
+    if nat is None or (bpa is not None and bpa.exclusions_allowed is False):  # a declarative policy forbids them
         return None
     return (
         f"aws ec2 create-vpc-block-public-access-exclusion --subnet-id {nat.subnet_id} "

@@ -65,7 +65,8 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
         fix = (remediation.for_hop(drop) if drop else None) or f"fix {path.blocked_at.id}: {path.blocked_at.reason}"
         yield Issue(
             path.blocked_at.id,
-            f"{placement.resource} ({where}) is unreachable from {ctx.connection.subnet_id}: blocked at "
+            f"{address.host if placement.kind == 'unroutable' else placement.resource} ({where}) is unreachable "
+            f"from {ctx.connection.subnet_id}: blocked at "
             f'{path.blocked_at.id} ({path.blocked_at.reason}): "Communications link failure"',
             fix,
             ("target-unreachable",),

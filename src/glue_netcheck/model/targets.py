@@ -117,7 +117,9 @@ def _hosts(text: str, default_port: int) -> list[Address]:
         match = _HOST.match(part.strip())
         if match and match["host"].strip():
             port = int(match["port"]) if match["port"] else default_port
-            found.append(Address(match["host"].strip().strip("[]"), port))
+            # SQL Server's host\instance names the instance, not part of the host name.
+            host = match["host"].strip().strip("[]").split("\\", 1)[0]
+            found.append(Address(host, port))
     return found
 
 
@@ -157,24 +159,28 @@ _UNROUTABLE = (
 )
 
 
+_THIS_NETWORK = IPv4Network("0.0.0.0/8")
+
+
 def unroutable(ip: IPv4Address) -> str | None:
     """Why a connection to `ip` cannot be made from a VPC, or None."""
     if ip == IPv4Address("255.255.255.255"):
         return "it is the broadcast address"
-    return next((why for attribute, why in _UNROUTABLE if getattr(ip, attribute)), None)
+    found = next((why for attribute, why in _UNROUTABLE if getattr(ip, attribute)), None)
+    if found is None and ip in _THIS_NETWORK:
+        return "it is in 0.0.0.0/8 (this network), which no packet is sent to"
+    return found
 
 
 def is_private(address: IPv4Address) -> bool:
     return any(address in n for n in PRIVATE)
 
 
-_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
-
-
 def invalid(target: Address) -> str | None:
     """Why the address cannot be connected to whatever the network: a port outside 1-65535, an
     IPv6 literal (Glue's ENIs are IPv4), a name no resolver answers (all digits and dots but no
-    IPv4 address, a label over 63 characters, over 253 in all, a character DNS has not)."""
+    IPv4 address, a label over 63 characters, over 253 in all). A name with characters DNS has
+    not is left alone: the URL may be a form this parser does not read (an Oracle descriptor)."""
     host = target.host.lower().rstrip(".")
     if not 1 <= target.port <= 65535:
         return f"port {target.port} is no TCP port (1-65535)"
@@ -182,9 +188,11 @@ def invalid(target: Address) -> str | None:
         return "it is an IPv6 address, and Glue's network interfaces are IPv4 only"
     if ip_literal(host) is not None:
         return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "it is the worker itself (localhost), where nothing listens"
     if all(c.isdigit() or c == "." for c in host) or len(host) > 253:
         return "it is no valid host name, so it cannot resolve"
-    if not all(_LABEL.fullmatch(label) for label in host.split(".")):
+    if any(len(label) > 63 for label in host.split(".")):
         return "it is no valid host name, so it cannot resolve"
     return None
 

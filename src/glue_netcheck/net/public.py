@@ -40,7 +40,7 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
     table = tracer.table(source.subnet)
     if table is None:
         return None
-    parts = _parts(tracer, table, destination, target)
+    parts = route_parts(tracer, table, destination, target)
     port = (destination.port, destination.port)
     request = f"tcp {destination.port} to {target}"
 
@@ -95,7 +95,7 @@ def _other_service_space(prefix_lists: Mapping[str, PrefixList]) -> tuple[IPv4Ne
 Part = tuple[Route | None, Peer]
 
 
-def _parts(tracer: Tracer, table: RouteTable, destination: Destination, target: Peer) -> list[Part]:
+def route_parts(tracer: Tracer, table: RouteTable, destination: Destination, target: Peer) -> list[Part]:
     """The route each part of `target` takes (longest prefix per range); one part, the whole
     target, when a single route takes all of it."""
     special = _endpoint_route(tracer, table, destination, target)
@@ -189,7 +189,7 @@ def gateway_endpoint(tracer: Tracer, leg: Leg) -> Via | None:
     endpoint = endpoint_by_id(tracer, target_id)
     if endpoint is None or endpoint.service_name != wanted:
         if leg.nat is not None:
-            return _nat_misroute(tracer, leg)
+            return nat_misroute(tracer, leg)
         name = endpoint.service_name if endpoint else "unknown service"
         text = f"the route leads to {target_id} ({name}), not {wanted}"
         tracer.stop("vpc-endpoint", target_id, "deny", text, "VPCE_SERVICE_MISMATCH")
@@ -286,104 +286,17 @@ def _appliance(tracer: Tracer, leg: Leg) -> Via | None:
 
 def cannot_route(tracer: Tracer, leg: Leg) -> Via | None:
     if leg.nat is not None:
-        return _nat_misroute(tracer, leg)
+        return nat_misroute(tracer, leg)
     kind, target_id = leg.route.target, leg.route.target_id
     text = f"{kind} {target_id} does not carry IPv4 traffic from private addresses to {leg.destination.dns_name}"
     tracer.stop("route-table", target_id, "deny", text, "CANNOT_ROUTE")
     return None
 
 
-def _nat_misroute(tracer: Tracer, leg: Leg) -> Via | None:
+def nat_misroute(tracer: Tracer, leg: Leg) -> Via | None:
     text = f"the NAT gateway's subnet routes {leg.route} instead of to an internet gateway"
     tracer.stop("route-table", leg.table.id, "deny", text, "NAT_ROUTE")
     return None
-
-
-def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
-    if leg.nat is not None:
-        return _nat_misroute(tracer, leg)
-    network, source = tracer.network, tracer.source
-    nat_id, target, destination = leg.route.target_id, leg.target, leg.destination
-    nat = network.nat_gateways.get(nat_id)
-    if nat is None:
-        tracer.missing("nat-gateway", nat_id, "the route's NAT gateway does not exist (blackhole)", "BLACKHOLE_ROUTE")
-        return None
-    if nat.state in ("deleted", "deleting", "failed"):
-        tracer.stop("nat-gateway", nat_id, "deny", f"the route's NAT gateway is {nat.state} (blackhole)", "NAT_STATE")
-        return None
-    if nat.state != "available":
-        tracer.stop("nat-gateway", nat.id, "deny", f"NAT gateway is {nat.state}, not available", "NAT_STATE")
-        return None
-    nat_subnet = network.subnets.get(nat.subnet_id)
-    if nat_subnet is None:
-        text = f"the NAT gateway's subnet {nat.subnet_id} is not in the data"
-        tracer.stop("nat-gateway", nat.id, "unknown", text, "DATA_MISSING")
-        return None
-    request = f"tcp {destination.port} to {target}"
-    port = (destination.port, destination.port)
-    # Through a NAT the packet keeps its public destination on the Glue side; only the NAT
-    # subnet's ACL sees the Glue subnet as a peer (and only if it is another subnet).
-    crosses = nat_subnet.id != source.subnet.id
-    glue = (source.subnet.cidr,)
-    if crosses:
-        tracer.acl(nat_subnet, egress=False, peers=glue, ports=port, purpose=f"{request} from the Glue subnet")
-    if nat.connectivity != "public":
-        return _private_nat(tracer, nat_subnet, nat.id, target)
-    tracer.add(Hop("nat-gateway", nat.id, "allow", f"public NAT gateway in {nat_subnet.id}"))
-    table = tracer.table(nat_subnet)
-    if table is None:
-        return None
-    # The NAT's own subnet table decides its traffic, longest prefix first.
-    parts = _parts(tracer, table, destination, target)
-
-    def onward(part_tracer: Tracer, route: Route | None, part: Peer) -> Via | None:
-        if route is None:
-            text = f"the NAT gateway's subnet {nat_subnet.id} has no route to {part}"
-            part_tracer.stop("route-table", table.id, "deny", text, "NO_ROUTE_TO_DESTINATION")
-            return None
-        return part_tracer.follow(Leg(table, route, destination, part, nat))
-
-    via = onward(tracer, *parts[0]) if len(parts) == 1 else each_part(tracer, parts, onward)
-    if via is None:
-        return None
-    purpose = f"NAT gateway traffic {request}"
-    tracer.acl(nat_subnet, egress=True, peers=target.networks, ports=port, purpose=purpose, somewhere=target.somewhere)
-    tracer.acl(
-        nat_subnet,
-        egress=False,
-        peers=target.networks,
-        ports=nacl.NAT_EPHEMERAL,
-        purpose=f"return traffic from {target} to the NAT gateway ({nacl.ports_text(nacl.NAT_EPHEMERAL)})",
-        ephemeral=True,
-        somewhere=target.somewhere,
-    )
-    if crosses:
-        tracer.acl(
-            nat_subnet,
-            egress=True,
-            peers=glue,
-            ports=nacl.GLUE_EPHEMERAL,
-            purpose=f"return traffic of {request} to the Glue subnet ({nacl.ports_text(nacl.GLUE_EPHEMERAL)})",
-            ephemeral=True,
-        )
-    return "nat-gateway"
-
-
-def _private_nat(tracer: Tracer, nat_subnet: Subnet, nat_id: str, target: Peer) -> Via | None:
-    """A private NAT gateway has no public address: through an internet gateway (or with no
-    route) nothing public is reached; its subnet may send the traffic on to a transit gateway or
-    VPN (a central egress VPC), beyond which nothing can be decided."""
-    table = tracer.network.route_table_for(nat_subnet)
-    route = routing.select_route(table, target.networks, tracer.network.prefix_lists) if table else None
-    if route is None or route.target in ("internet-gateway", "local", "blackhole") or not tracer.opaque(route):
-        text = "a private NAT gateway cannot reach public AWS endpoints"
-        tracer.stop("nat-gateway", nat_id, "deny", text, "NAT_PRIVATE")
-        return None
-    text = f"private NAT gateway: its subnet {nat_subnet.id} sends the traffic on to {route.target_id}"
-    tracer.add(Hop("nat-gateway", nat_id, "allow", text))
-    beyond = f"the traffic leaves through {route.target_id}, which the API answers cannot show beyond"
-    tracer.stop(route.target, route.target_id, "unknown", beyond, "OPAQUE_TARGET")
-    return tracer.opaque(route)
 
 
 def validation_route(network: Network, subnet: Subnet, service: Destination) -> Route | None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from glue_netcheck.model.network import Network
-from glue_netcheck.net import public
+from glue_netcheck.net import nat, public
 from glue_netcheck.net.tracer import Source, TargetKind, Tracer
 
 # Beyond these the API answers of this VPC cannot show what happens: undecided, with the
@@ -22,7 +22,7 @@ ROUTE_TARGETS: Mapping[str, TargetKind] = MappingProxyType(
         "local": _CANNOT,  # within the VPC; a public address never matches it
         "gateway-endpoint": TargetKind(public.gateway_endpoint),
         "internet-gateway": TargetKind(public.internet_gateway),
-        "nat-gateway": TargetKind(public.nat_gateway),
+        "nat-gateway": TargetKind(nat.nat_gateway),
         "transit-gateway": _TGW,
         "core-network": _TGW,
         "vpc-peering": TargetKind(public.opaque, "vpc-peering"),

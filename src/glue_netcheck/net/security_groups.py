@@ -162,15 +162,12 @@ def _needed(direction: Direction, port: int, peer: Peer) -> Needed:
         return Needed(egress, port, port, "prefix-list", peer.prefix_list_id)
     if peer.group_ids:
         return Needed(egress, port, port, "security-group", sorted(peer.group_ids)[0])
-    # A few addresses (a NAT gateway's Elastic IPs, a database's subnets) get one rule each; only
-    # the stand-in for "anywhere public" (many ranges) is opened as 0.0.0.0/0, never a few.
-    if len(peer.networks) > MAX_RULE_PEERS:
+    # Known addresses (a NAT gateway's Elastic IPs, a database's subnets) get one rule each; only
+    # the stand-in for "anywhere public" (a service's address nobody knows) is opened as 0.0.0.0/0.
+    if peer.somewhere:
         return Needed(egress, port, port, "cidr", "0.0.0.0/0")
     cidrs = [str(n) for n in peer.networks]
     return Needed(egress, port, port, "cidr", cidrs[0], more=tuple(cidrs[1:]))
-
-
-MAX_RULE_PEERS = 8
 
 
 def opens_all_tcp(rule: SgRule) -> bool:
