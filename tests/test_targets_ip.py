@@ -111,7 +111,9 @@ def test_route_back_through_an_appliance_is_undecided(aws: Aws) -> None:
     table = ec2.create_route_table(VpcId=layout.vpc)["RouteTable"]["RouteTableId"]
     ec2.associate_route_table(RouteTableId=table, SubnetId=host["subnet"])
     # Replies to the Glue subnet go through an inspection appliance's ENI.
-    appliance = ec2.create_network_interface(SubnetId=host["subnet"])["NetworkInterface"]["NetworkInterfaceId"]
+    # An explicit address: moto may hand a random one that another ENI already holds (ADDRESS).
+    made = ec2.create_network_interface(SubnetId=host["subnet"], PrivateIpAddress="10.0.5.20")
+    appliance = made["NetworkInterface"]["NetworkInterfaceId"]
     ec2.create_route(RouteTableId=table, DestinationCidrBlock="10.0.1.0/24", NetworkInterfaceId=appliance)
 
     report = connect(aws, layout, ADDRESS)
