@@ -60,17 +60,7 @@ def nat_gateway(tracer: Tracer, leg: Leg) -> Via | None:
     via = onward(tracer, *parts[0]) if len(parts) == 1 else each_part(tracer, parts, onward)
     if via is None:
         return None
-    purpose = f"NAT gateway traffic {request}"
-    tracer.acl(nat_subnet, egress=True, peers=target.networks, ports=port, purpose=purpose, somewhere=target.somewhere)
-    tracer.acl(
-        nat_subnet,
-        egress=False,
-        peers=target.networks,
-        ports=nacl.NAT_EPHEMERAL,
-        purpose=f"return traffic from {target} to the NAT gateway ({nacl.ports_text(nacl.NAT_EPHEMERAL)})",
-        ephemeral=True,
-        somewhere=target.somewhere,
-    )
+    _nat_subnet_acls(tracer, nat_subnet, target, destination.port)
     if crosses:
         tracer.acl(
             nat_subnet,
@@ -89,20 +79,29 @@ def _private_nat(tracer: Tracer, nat_subnet: Subnet, nat_id: str, target: Peer, 
     VPN (a central egress VPC), beyond which nothing can be decided."""
     table = tracer.network.route_table_for(nat_subnet)
     route = routing.select_route(table, target.networks, tracer.network.prefix_lists) if table else None
-    if route is None or route.target in ("internet-gateway", "local", "blackhole") or not tracer.opaque(route):
+    via = tracer.opaque(route) if route is not None else None
+    if route is None or route.target in ("internet-gateway", "local", "blackhole") or not via:
         text = "a private NAT gateway cannot reach public AWS endpoints"
         tracer.stop("nat-gateway", nat_id, "deny", text, "NAT_PRIVATE")
         return None
     text = f"private NAT gateway: its subnet {nat_subnet.id} sends the traffic on to {route.target_id}"
     tracer.add(Hop("nat-gateway", nat_id, "allow", text))
-    # The NAT subnet's ACL sees the translated traffic both ways, as for a public NAT gateway.
-    port = (target_port, target_port)
+    _nat_subnet_acls(tracer, nat_subnet, target, target_port)  # as for a public NAT gateway
+    beyond = f"the traffic leaves through {route.target_id}, which the API answers cannot show beyond"
+    tracer.stop(route.target, route.target_id, "unknown", beyond, "OPAQUE_TARGET")
+    return via
+
+
+def _nat_subnet_acls(tracer: Tracer, nat_subnet: Subnet, target: Peer, port: int) -> None:
+    """The NAT subnet's ACL on the translated traffic: out to the destination, and its return
+    to the NAT gateway's ephemeral ports."""
+    request = f"tcp {port} to {target}"
     tracer.acl(
         nat_subnet,
         egress=True,
         peers=target.networks,
-        ports=port,
-        purpose=f"NAT gateway traffic tcp {target_port} to {target}",
+        ports=(port, port),
+        purpose=f"NAT gateway traffic {request}",
         somewhere=target.somewhere,
     )
     tracer.acl(
@@ -114,6 +113,3 @@ def _private_nat(tracer: Tracer, nat_subnet: Subnet, nat_id: str, target: Peer, 
         ephemeral=True,
         somewhere=target.somewhere,
     )
-    beyond = f"the traffic leaves through {route.target_id}, which the API answers cannot show beyond"
-    tracer.stop(route.target, route.target_id, "unknown", beyond, "OPAQUE_TARGET")
-    return tracer.opaque(route)
