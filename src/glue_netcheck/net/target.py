@@ -26,7 +26,7 @@ from glue_netcheck.net.public_database import resolves_privately, to_public_data
 from glue_netcheck.net.route_targets import tracer as new_tracer
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import External
-from glue_netcheck.net.trace import Hop, PathResult, Via, first_drop, first_unknown
+from glue_netcheck.net.trace import Hop, HopCode, PathResult, Via, first_drop, first_unknown
 from glue_netcheck.net.tracer import Source, Tracer
 
 # Route targets that take traffic out of the VPC towards addresses beyond it (the NAT gateway
@@ -186,10 +186,20 @@ def _guard(tracer: Tracer, placement: Placement) -> tuple[SecurityGroup, ...] | 
     if placement.interface is not None:
         text = f"{placement.interface} (holding {host}) has no security group: nothing filters its traffic"
         return Hop("network-interface", placement.interface, "allow", text)
+    why, code = _groups_unknown(tracer)
+    return Hop(
+        "network-interface", host, "unknown", f"which security groups guard {host} is not known ({why})", code=code
+    )
+
+
+def _groups_unknown(tracer: Tracer) -> tuple[str, HopCode]:
+    """Why an IP literal's groups are unknown: its ENI lookup was denied, or not made."""
     action = tracer.network.unreadable("network-interface")
-    why = f"{action} was denied" if action else "its network interface was not looked up"
-    text = f"which security groups guard {host} is not known ({why})"
-    return Hop("network-interface", host, "unknown", text, code="UNREADABLE" if action else "DATA_MISSING")
+    return (
+        (f"{action} was denied", "UNREADABLE")
+        if action
+        else ("its network interface was not looked up", "DATA_MISSING")
+    )
 
 
 def _subnets(tracer: Tracer, placement: Placement) -> list[tuple[Subnet, str]]:
@@ -236,10 +246,9 @@ def _to_unguarded(tracer: Tracer, port: int, subnet: Subnet, host: str) -> bool:
         return False
     request = f"tcp {port} to {host}"
     tracer.crossing(source.subnet, subnet, port, request)
-    action = tracer.network.unreadable("network-interface")
-    why = f"{action} was denied" if action else "its network interface was not looked up"
+    why, code = _groups_unknown(tracer)
     text = f"{host} is in {subnet.id}, but which security groups guard it is not known ({why})"
-    tracer.stop("network-interface", host, "unknown", text, "UNREADABLE" if action else "DATA_MISSING")
+    tracer.stop("network-interface", host, "unknown", text, code)
     tracer.crossing(subnet, source.subnet, port, request, return_traffic=True)
     if subnet.id != source.subnet.id:
         tracer.local_route(subnet, (source.subnet.cidr,))
