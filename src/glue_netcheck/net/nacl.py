@@ -68,30 +68,17 @@ def _decide(
     hop = _evaluate(acl, egress, peers, ports, protocol, purpose)
     if ephemeral and hop.verdict == "deny":
         hop = _few_ports(acl, egress, peers, ports, protocol, purpose) or hop
-    if somewhere and hop.verdict == "deny" and not covered(peers, _dropped(acl, egress, peers, ports, protocol)):
+    if (
+        somewhere
+        and hop.verdict == "deny"
+        and not covered(peers, [b.network for b in denied_boxes(acl, egress, peers, ports, protocol)])
+    ):
         text = (
             f"{hop.text}, but only for part of the addresses it may be at: whether its address is among "
             "them cannot be decided (its public addresses are not in the data)"
         )
         return Hop("network-acl", acl.id, "unknown", text, code="ACL_PARTIAL_MATCH")
     return hop
-
-
-def _dropped(
-    acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str
-) -> list[IPv4Network]:
-    """The addresses of `peers` at which some port of `ports` is denied (first match, implicit
-    deny). CIDRs nest or are disjoint, so a hit is the smaller of the box and the entry."""
-    remaining = [Box(peer, *ports) for peer in peers]
-    dropped: list[IPv4Network] = []
-    for entry in acl.entries:
-        if entry.egress != egress or entry.protocol not in (ALL_PROTOCOLS, protocol):
-            continue
-        if not entry.allow:
-            hit = [b.network for b in remaining if overlaps(b, entry.cidr, entry.from_port, entry.to_port)]
-            dropped.extend(n if n.subnet_of(entry.cidr) else entry.cidr for n in hit)
-        remaining = subtract(remaining, entry.cidr, entry.from_port, entry.to_port)
-    return dropped + [b.network for b in remaining]
 
 
 def _few_ports(
@@ -110,21 +97,35 @@ def _few_ports(
     return Hop("network-acl", acl.id, "allow", text, code="EPHEMERAL_PORTS_DENIED")
 
 
-def denied_ports(
+def denied_boxes(
     acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str = TCP
-) -> list[tuple[int, int]]:
-    """The ports of `ports` on which some of `peers` is denied (first match, implicit deny),
-    as merged, sorted ranges."""
+) -> list[Box]:
+    """The parts of `peers` x `ports` the ACL denies (first match wins, then the implicit deny).
+    CIDRs nest or are disjoint, so a hit is the smaller of the box and the entry's range."""
     remaining = [Box(peer, *ports) for peer in peers]
-    denied: list[tuple[int, int]] = []
+    denied: list[Box] = []
     for entry in acl.entries:
         if entry.egress != egress or entry.protocol not in (ALL_PROTOCOLS, protocol):
             continue
-        hit = [b for b in remaining if overlaps(b, entry.cidr, entry.from_port, entry.to_port)]
         if not entry.allow:
-            denied.extend((max(b.low, entry.from_port), min(b.high, entry.to_port)) for b in hit)
+            denied.extend(
+                Box(
+                    b.network if b.network.subnet_of(entry.cidr) else entry.cidr,
+                    max(b.low, entry.from_port),
+                    min(b.high, entry.to_port),
+                )
+                for b in remaining
+                if overlaps(b, entry.cidr, entry.from_port, entry.to_port)
+            )
         remaining = subtract(remaining, entry.cidr, entry.from_port, entry.to_port)
-    denied.extend((b.low, b.high) for b in remaining)  # the implicit deny
+    return denied + remaining  # the implicit deny takes what is left
+
+
+def denied_ports(
+    acl: NetworkAcl, egress: bool, peers: tuple[IPv4Network, ...], ports: tuple[int, int], protocol: str = TCP
+) -> list[tuple[int, int]]:
+    """The ports of `ports` on which some of `peers` is denied, as merged, sorted ranges."""
+    denied = [(box.low, box.high) for box in denied_boxes(acl, egress, peers, ports, protocol)]
     merged: list[tuple[int, int]] = []
     for low, high in sorted(denied):
         if merged and low <= merged[-1][1] + 1:
