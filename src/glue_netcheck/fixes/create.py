@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from glue_netcheck.checks import remediation as cmd
 from glue_netcheck.fixes.edits import _network, ref, tf_name
 from glue_netcheck.model.glue import Inventory
+from glue_netcheck.model.indexes import with_endpoint
 from glue_netcheck.model.network import NatGateway, Network, Route, RouteTable, SecurityGroup, SgRule, VpcEndpoint
 
 
@@ -47,7 +48,7 @@ class CreateGatewayEndpoint:
 
             return replace(
                 network,
-                endpoints=(*network.endpoints, endpoint),
+                endpoints=with_endpoint(network.endpoints, endpoint),
                 route_tables=tuple(add(t) for t in network.route_tables),
             )
 
@@ -97,7 +98,7 @@ class CreateInterfaceEndpoint:
             self.group_ids,
             (),
         )
-        return _network(inventory, lambda n: replace(n, endpoints=(*n.endpoints, endpoint)))
+        return _network(inventory, lambda n: replace(n, endpoints=with_endpoint(n.endpoints, endpoint)))
 
     def commands(self) -> tuple[str, ...]:
         return (

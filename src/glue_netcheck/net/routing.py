@@ -8,25 +8,68 @@ from typing import TypeVar
 
 from glue_netcheck.model.network import PrefixList, Route, RouteTable
 from glue_netcheck.net.memo import Memo, seq_key
-from glue_netcheck.net.space import contains
+
+# A route as integers: per route, the (network, prefix length) pairs it matches by, or WHOLE
+# for a route to the destination's own prefix list (it matches all of it). Route selection
+# runs over every route of a table for every piece of the public internet a trace asks about:
+# ipaddress's objects cost microseconds per comparison there, integers a fraction of that.
+WHOLE: tuple[tuple[int, int], ...] = ((-1, -1),)
+Compiled = tuple[tuple[Route, tuple[tuple[int, int], ...], bool], ...]
 
 
-def _specificity(
-    route: Route,
-    destination: IPv4Network,
-    prefix_lists: Mapping[str, PrefixList],
-    destination_prefix_list: str | None,
-) -> int | None:
-    """The prefix length by which `route` matches `destination`, or None if it does not."""
-    if route.destination is not None:
-        return route.destination.prefixlen if contains(route.destination, destination) else None
-    if route.prefix_list_id is None:
-        return None
-    if route.prefix_list_id == destination_prefix_list:
-        return destination.prefixlen
-    pl = prefix_lists.get(route.prefix_list_id)
-    lengths = [c.prefixlen for c in pl.cidrs if contains(c, destination)] if pl else []
-    return max(lengths) if lengths else None
+def _int(network: IPv4Network) -> tuple[int, int]:
+    return int(network.network_address), network.prefixlen
+
+
+def _compiled(table: RouteTable, prefix_lists: Mapping[str, PrefixList], destination: str | None) -> Compiled:
+    key = ("compiled", id(table), id(prefix_lists), destination)
+    return _MEMO.get(key, (table, prefix_lists), lambda: _compile(table, prefix_lists, destination))
+
+
+def _compile(table: RouteTable, prefix_lists: Mapping[str, PrefixList], destination: str | None) -> Compiled:
+    compiled: list[tuple[Route, tuple[tuple[int, int], ...], bool]] = []
+    for route in table.routes:
+        if route.destination is not None:
+            compiled.append((route, (_int(route.destination),), True))
+        elif route.prefix_list_id is not None:
+            if route.prefix_list_id == destination:
+                compiled.append((route, WHOLE, False))
+            else:
+                pl = prefix_lists.get(route.prefix_list_id)
+                compiled.append((route, tuple(_int(c) for c in pl.cidrs) if pl else (), False))
+    return tuple(compiled)
+
+
+def _specificity(networks: tuple[tuple[int, int], ...], address: int, length: int) -> int | None:
+    """The prefix length by which a route with `networks` matches the destination `address`/
+    `length`, or None if it does not (the most specific of a prefix list's entries)."""
+    if networks is WHOLE:
+        return length
+    best: int | None = None
+    for net, plen in networks:
+        shift = 32 - plen
+        if plen <= length and address >> shift == net >> shift and (best is None or plen > best):
+            best = plen
+    return best
+
+
+def _select(compiled: Compiled, destinations: Sequence[tuple[int, int]]) -> Route | None:
+    """The most specific route matching every destination (its shortest match over them); on
+    equal length a CIDR route beats a prefix-list route, as in AWS."""
+    best: tuple[int, bool, Route] | None = None
+    for route, networks, is_cidr in compiled:
+        shortest: int | None = None
+        for address, length in destinations:
+            found = _specificity(networks, address, length)
+            if found is None:
+                break
+            shortest = found if shortest is None else min(shortest, found)
+        else:
+            if shortest is None:
+                continue
+            if best is None or (shortest, is_cidr) > best[:2]:
+                best = (shortest, is_cidr, route)
+    return best[2] if best else None
 
 
 T = TypeVar("T")
@@ -73,31 +116,8 @@ def _select_route(
     prefix_lists: Mapping[str, PrefixList],
     destination_prefix_list: str | None,
 ) -> Route | None:
-    best: tuple[int, int, Route] | None = None
-    for route in table.routes:
-        length = _matching_length(route, destinations, prefix_lists, destination_prefix_list)
-        if length is None:
-            continue
-        rank = (length, route.destination is not None)
-        if best is None or rank > best[:2]:
-            best = (*rank, route)
-    return best[2] if best else None
-
-
-def _matching_length(
-    route: Route,
-    destinations: Sequence[IPv4Network],
-    prefix_lists: Mapping[str, PrefixList],
-    destination_prefix_list: str | None,
-) -> int | None:
-    """The shortest match over all destinations, or None as soon as one does not match."""
-    shortest: int | None = None
-    for destination in destinations:
-        length = _specificity(route, destination, prefix_lists, destination_prefix_list)
-        if length is None:
-            return None
-        shortest = length if shortest is None else min(shortest, length)
-    return shortest
+    compiled = _compiled(table, prefix_lists, destination_prefix_list)
+    return _select(compiled, [_int(d) for d in destinations])
 
 
 def routes_by_part(
@@ -129,28 +149,25 @@ def _routes_by_part(
     prefix_lists: Mapping[str, PrefixList],
     destination_prefix_list: str | None,
 ) -> tuple[tuple[Route | None, tuple[IPv4Network, ...]], ...]:
-    inner = [n for r in table.routes for n in _route_networks(r, prefix_lists, destination_prefix_list)]
+    compiled = _compiled(table, prefix_lists, destination_prefix_list)
+    inner = [n for _, networks, _ in compiled if networks is not WHOLE for n in networks]
     parts: dict[Route | None, list[IPv4Network]] = {}
     for destination in destinations:
-        for piece in _pieces(destination, inner):
-            parts.setdefault(_select_route(table, (piece,), prefix_lists, destination_prefix_list), []).append(piece)
+        address, length = _int(destination)
+        pieces = _pieces(address, length, inner)
+        for piece in pieces:
+            network = destination if len(pieces) == 1 else IPv4Network(piece)
+            parts.setdefault(_select(compiled, (piece,)), []).append(network)
     # In address order, so a report reads the same every run.
     return tuple(sorted(((route, tuple(nets)) for route, nets in parts.items()), key=lambda p: min(p[1])))
 
 
-def _route_networks(
-    route: Route, prefix_lists: Mapping[str, PrefixList], destination_prefix_list: str | None
-) -> tuple[IPv4Network, ...]:
-    if route.destination is not None:
-        return (route.destination,)
-    if route.prefix_list_id is None or route.prefix_list_id == destination_prefix_list:
-        return ()  # a route to the destination's own prefix list matches all of it
-    pl = prefix_lists.get(route.prefix_list_id)
-    return pl.cidrs if pl else ()
-
-
-def _pieces(destination: IPv4Network, inner: Sequence[IPv4Network]) -> list[IPv4Network]:
-    """`destination` halved until no route network starts strictly inside a piece."""
-    if not any(n.prefixlen > destination.prefixlen and contains(destination, n) for n in inner):
-        return [destination]
-    return [p for half in destination.subnets(prefixlen_diff=1) for p in _pieces(half, inner)]
+def _pieces(address: int, length: int, inner: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The block `address`/`length` halved until no route network starts strictly inside a
+    piece; `inner` narrowed to the networks inside the block at each step."""
+    shift = 32 - length
+    inside = [(n, p) for n, p in inner if p > length and n >> shift == address >> shift]
+    if not inside:
+        return [(address, length)]
+    half = 1 << (31 - length)
+    return _pieces(address, length + 1, inside) + _pieces(address | half, length + 1, inside)

@@ -100,8 +100,16 @@ def _span(network: IPv4Network) -> tuple[int, int]:
 
 
 def partly_covered(targets: Iterable[IPv4Network], networks: Iterable[IPv4Network]) -> bool:
-    nets = tuple(networks)
-    return any(t.overlaps(n) for t in targets for n in nets)
+    """Whether any of `networks` overlaps any of `targets` (IPv4Network.overlaps in integers: a
+    group verdict asks it of every rule, and ipaddress's version was a tenth of a scan)."""
+    spans = [_span(n) for n in networks]
+    if not spans:
+        return False
+    for target in targets:
+        low, high = _span(target)
+        if any(s_low <= high and low <= s_high for s_low, s_high in spans):
+            return True
+    return False
 
 
 # Where a public AWS service endpoint can live: everything but private and special ranges.
