@@ -189,7 +189,7 @@ def test_a_wrong_cache_key_is_caught(fleet: Path, monkeypatch: pytest.MonkeyPatc
     output must differ from the reference, or the comparisons above could not fail."""
     groups = sys.modules["glue_netcheck.net.security_groups"]
     monkeypatch.setattr(groups, "_MEMO", memo.Memo())
-    monkeypatch.setattr(groups, "ids", lambda objects: ())
+    monkeypatch.setattr(groups, "groups_key", lambda groups, direction: ())
     broken = _scan(fleet, "json")
     monkeypatch.undo()
     assert broken != _scan(fleet, "json")

@@ -19,7 +19,7 @@ from glue_netcheck.model.network import (
     SecurityGroup,
     SgRule,
 )
-from glue_netcheck.net.memo import Memo, ids, seq_key
+from glue_netcheck.net.memo import Memo, seq_key
 from glue_netcheck.net.space import covered, partly_covered
 from glue_netcheck.net.trace import Hop, Needed
 
@@ -84,12 +84,19 @@ def evaluate(
     """One hop: do the groups (together) admit tcp `port` to/from every address of `peer`?
     Memoised per group set and peer (by identity, see net/memo.py)."""
     peer_key = (seq_key(peer.networks), peer.group_ids, peer.prefix_list_id, peer.label)
-    key = (ids(groups), direction, peer_key, port, id(prefix_lists), protocol)
+    key = (groups_key(groups, direction), direction, peer_key, port, id(prefix_lists), protocol)
     pins = (groups, peer, prefix_lists)
     return _MEMO.get(key, pins, lambda: _evaluate(groups, direction, peer, port, prefix_lists, protocol))
 
 
 _MEMO = Memo()
+
+
+def groups_key(groups: Sequence[SecurityGroup], direction: Direction) -> tuple[tuple[str, int], ...]:
+    """Each group by its id and the identity of the one rule list a verdict reads: `prove`'s
+    copy of a group with an ingress rule added keeps its egress tuple, so its egress verdicts
+    are still found."""
+    return tuple((g.id, id(g.egress if direction == "egress" else g.ingress)) for g in groups)
 
 
 def _evaluate(
