@@ -143,6 +143,28 @@ def ratio(repeat: int, limit_gib: float) -> list[Row]:
     ]
 
 
+def floor(repeat: int) -> list[Row]:
+    """What a scan costs with its analysis taken out (benchmarks/floor.py, one child per run):
+    start-up, reading the snapshot into the model and writing the JSON, against json.load
+    measured in the same child. No engine speed-up can bring the scan under this ratio."""
+    snapshot = snapshot_for(50, 10_000)
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, str(HERE / "floor.py"), str(snapshot)], capture_output=True, text=True)
+        runs.append(json.loads(done.stdout))
+    floors = [(r["imports"] + r["model"] + r["render"]) / r["json_load"] for r in runs]
+    best = min(runs, key=lambda r: r["imports"] + r["model"] + r["render"])
+    return [
+        (
+            "floor: start-up + load + JSON writing, analysis excluded",
+            f"{min(floors):.1f}x / {statistics.median(floors):.1f}x json.load (min / median); imports "
+            f"{best['imports']:.2f} s, model {best['model']:.2f} s, render {best['render']:.2f} s of "
+            f"{best['output_mib']:.0f} MiB JSON",
+        ),
+        ("  analysis + proofs of the same run", spread(r["analysis"] for r in runs)),
+    ]
+
+
 def scaling(points: list[tuple[int, int]], repeat: int, limit_gib: float) -> list[Row]:
     rows = []
     for vpcs, connections in points:
@@ -328,7 +350,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="also 100,000 connections (minutes, GiBs of memory)")
     parser.add_argument("--delay", type=float, default=0.3, help="seconds added to every moto request")
     parser.add_argument("--memory-cap", type=float, default=12.0, help="GiB of address space per scan process")
-    parser.add_argument("--skip", action="append", default=[], choices=("ratio", "scaling", "live", "startup"))
+    parser.add_argument("--skip", action="append", default=[], choices=("ratio", "floor", "scaling", "live", "startup"))
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument(
         "--source",
@@ -342,6 +364,7 @@ def main() -> None:
     points = [(50, 1_000), (50, 10_000), *([(50, 100_000)] if args.full else []), (10, 10_000), (250, 10_000)]
     sections: list[tuple[str, Callable[[], list[Row]]]] = [
         ("ratio", lambda: ratio(args.repeat, args.memory_cap)),
+        ("floor", lambda: floor(args.repeat)),
         ("scaling", lambda: scaling(points, args.scaling_repeat, args.memory_cap)),
         ("live", lambda: live(args.delay, args.repeat)),
         ("startup", lambda: startup(args.repeat)),
