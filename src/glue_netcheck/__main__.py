@@ -1,3 +1,3 @@
-from glue_netcheck.cli import main
+from glue_netcheck.launch import main
 
 main()
