@@ -7,6 +7,7 @@ from dataclasses import replace
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import (
+    DhcpOptions,
     InternetGateway,
     NaclEntry,
     NatGateway,
@@ -198,3 +199,35 @@ def test_dns_support_off_blocks_at_the_vpc() -> None:
     source = replace(SOURCE, vpc=replace(VPC, enable_dns_support=False))
     result = service_path(network(glue_routes=TO_NAT, nat=NAT), source, KMS)
     assert blocked(result) == ("vpc", "vpc-1")
+
+
+# enableDnsSupport off with custom DNS servers: only those servers answer, and they cannot
+# forward to the VPC resolver (it is off), so an endpoint's private DNS name never applies.
+CUSTOM_DNS = DhcpOptions("dopt-custom", ("10.0.0.10",))
+
+
+def _custom_dns(dns_support: bool, **kwargs):  # type: ignore[no-untyped-def]
+    vpc = replace(VPC, dhcp_options_id="dopt-custom", enable_dns_support=dns_support)
+    net = replace(network(**kwargs), vpcs={"vpc-1": vpc}, dhcp_options={"dopt-custom": CUSTOM_DNS})
+    return net, replace(SOURCE, vpc=vpc)
+
+
+def test_dns_support_off_with_custom_dns_bypasses_the_endpoint() -> None:
+    net, source = _custom_dns(False, endpoints=(KMS_ENDPOINT,))
+    result = service_path(net, source, KMS)
+    assert blocked(result) == ("vpc", "vpc-1")
+    assert result.bypassed_endpoint == "vpce-kms"
+    assert "cannot forward to the VPC resolver" in result.blocked_at.reason
+
+
+def test_dns_support_on_with_custom_dns_reaches_the_endpoint() -> None:
+    net, source = _custom_dns(True, endpoints=(KMS_ENDPOINT,))
+    result = service_path(net, source, KMS)
+    assert result.reachable is True and result.via == "interface-endpoint"
+
+
+def test_dns_support_off_with_custom_dns_goes_public_through_the_nat() -> None:
+    net, source = _custom_dns(False, endpoints=(KMS_ENDPOINT,), glue_routes=TO_NAT, nat=NAT)
+    result = service_path(net, source, KMS)
+    assert result.reachable is True and result.via == "nat-gateway"
+    assert result.bypassed_endpoint == "vpce-kms"

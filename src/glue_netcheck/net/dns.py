@@ -65,6 +65,16 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             ),
         )
     endpoints = interface_endpoints(network, vpc.id, service)
+    if vpc.enable_dns_support is False:
+        # Only the custom servers answer, and they cannot forward to the VPC resolver (it is
+        # off): an endpoint's private DNS name, which only that resolver serves, never applies.
+        text = (
+            f"enableDnsSupport is off: only the custom DNS servers {', '.join(custom)} answer "
+            f"(they cannot forward to the VPC resolver), so {name} resolves to public addresses"
+        )
+        if not endpoints:
+            return Resolution(Hop("vpc", vpc.id, "allow", text), resolves=True)
+        return Resolution(Hop("vpc", vpc.id, "info", f"{text}, not to {endpoints[0].id}"), True, bypassed=endpoints[0])
     via_resolver = (
         "" if not custom else f" (custom DNS servers {', '.join(custom)}: assumed to forward to the VPC resolver)"
     )
