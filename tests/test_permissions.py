@@ -34,10 +34,10 @@ def restricted(aws: Aws, denied_action: str) -> dict[str, str]:
     return {**aws.env, "AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
 
 
-def run_denied(aws: Aws, action: str, *args: str):  # type: ignore[no-untyped-def]
+def run_denied(aws: Aws, action: str, *args: str, scenario: str = "healthy-nat"):  # type: ignore[no-untyped-def]
     from conftest import run_cli
 
-    SCENARIOS["healthy-nat"](aws.clients)
+    SCENARIOS[scenario](aws.clients)
     env = restricted(aws, action)
     with enable_iam_authentication():
         return run_cli("connection", CONNECTION, "--format", "json", *args, env=env)
@@ -102,3 +102,30 @@ def test_denied_essential_read_is_one_line_and_exit_2(aws: Aws, action: str) -> 
     assert result.code == 2 and result.stdout == ""
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1 and f"access denied to {action}" in line and "Traceback" not in line
+
+
+@pytest.mark.parametrize(
+    ("action", "unseen_failure"),
+    [("glue:GetJobs", "kms-timeout"), ("glue:GetCrawlers", "crawler-internal-service-exception")],
+)
+def test_a_kind_that_cannot_be_listed_may_need_kms(aws: Aws, action: str, unseen_failure: str) -> None:
+    """kms-unused: KMS has no route, and the job and crawler listed do not encrypt with KMS. With
+    one kind's listing denied, a job or crawler of that kind may use the connection with KMS:
+    the unreachable KMS is a predicted failure of that kind, not a warning."""
+    result = run_denied(aws, action, scenario="kms-unused")
+
+    assert result.code == 1, result.stderr
+    report = result.json
+    assert report["verdict"] == "fail" and unseen_failure in report["predicted_failures"]
+    assert ("kms-reachable", "error") in {(f["check"], f["severity"]) for f in report["findings"]}
+
+
+def test_every_kind_listed_and_none_using_kms_is_a_warning(aws: Aws) -> None:
+    """The twin: nothing the analysis reads denied, so the same unreachable KMS only warns (the
+    verdict is unknown for the data source, an RDS name this account does not hold)."""
+    result = run_denied(aws, "iam:ListUsers", scenario="kms-unused")
+
+    assert result.code == 3, result.stderr
+    report = result.json
+    assert report["verdict"] == "unknown" and report["predicted_failures"] == []
+    assert ("kms-reachable", "warning") in {(f["check"], f["severity"]) for f in report["findings"]}

@@ -10,7 +10,7 @@ from glue_netcheck.analyse.results import ConnectionReport, Verdict
 from glue_netcheck.checks import REGISTRY, Check, Context
 from glue_netcheck.checks.base import C, Issue
 from glue_netcheck.checks.finding import SEVERITY_ORDER, Finding
-from glue_netcheck.checks.predict import consumer_needs_kms, predicted_failures
+from glue_netcheck.checks.predict import consumer_needs_kms, predicted_failures, unseen_kinds
 from glue_netcheck.errors import AnalysisError
 from glue_netcheck.model import targets
 from glue_netcheck.model.glue import Consumer, GlueConnection, Inventory
@@ -25,16 +25,18 @@ class ConnectionNotFound(AnalysisError):
     """The connection is not in the inventory: exit 2, naming the ones that are."""
 
 
-def required_services(inventory: Inventory, conn: GlueConnection, consumers: tuple[Consumer, ...]) -> dict[str, bool]:
+def required_services(
+    inventory: Inventory, conn: GlueConnection, consumers: tuple[Consumer, ...], unseen: tuple[str, ...] = ()
+) -> dict[str, bool]:
     """Services to trace, each with whether a consumer cannot work without it.
 
     KMS and S3 are always traced; KMS is required when a consumer encrypts with KMS (or when
-    there is no consumer yet: assume the worst). The others are traced when something uses
-    them, and only ever warn.
+    there is no consumer yet, or a kind of consumer could not be listed: assume the worst).
+    The others are traced when something uses them, and only ever warn.
     """
     jobs = [c for c in consumers if c.kind == "job"]
     services = {
-        "kms": not consumers or any(consumer_needs_kms(inventory, c) for c in consumers),
+        "kms": not consumers or bool(unseen) or any(consumer_needs_kms(inventory, c) for c in consumers),
         "s3": True,
     }
     if any(j.argument_on("--enable-glue-datacatalog") for j in jobs):
@@ -75,6 +77,8 @@ def connection_context(
     if conn is None:
         known = ", ".join(sorted(inventory.connections)[:10]) or "none"
         raise ConnectionNotFound(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
+    # Asked about the connection (not one job): a kind IAM would not list may be using it.
+    unseen = unseen_kinds(inventory) if consumers is None else ()
     consumers = inventory.consumers_of(name) if consumers is None else consumers
     placed = inventory.connections.get(eni_connection or name) or conn
     vpc, subnet, groups = placement(inventory, placed)
@@ -89,7 +93,8 @@ def connection_context(
         if inventory.network.unreadable("security-group")
         else tuple(g for g in placed.security_group_ids if g not in inventory.network.security_groups),
         paths={},
-        required=required_services(inventory, conn, consumers),
+        required=required_services(inventory, conn, consumers, unseen),
+        unseen=unseen,
     )
     every = targets.places(inventory, conn)  # each broker, each address: one "target" path
     if every:

@@ -44,6 +44,8 @@ class Context:
     required: Mapping[str, bool]
     # The connection's own data source, when its properties name one, and where it lands.
     target: tuple[Address, Placement] | None = None
+    # Consumer kinds IAM would not list (predict.unseen_kinds): any of them may use the connection.
+    unseen: tuple[str, ...] = ()
 
     @property
     def region(self) -> str:
@@ -56,7 +58,8 @@ class Context:
         return Source(self.vpc, self.subnet, self.groups)
 
     def failures_if_unreachable(self, key: str) -> tuple[str, ...]:
-        predicts = unreachable_service_failures(key, self.inventory, self.consumers, self.required.get("kms", True))
+        kms_required = self.required.get("kms", True)
+        predicts = unreachable_service_failures(key, self.inventory, self.consumers, kms_required, self.unseen)
         if key == "s3" and predicts and self.s3_validation_route:
             return ("s3-timeout",)  # Glue's start-up validation finds the route; the run times out
         return predicts

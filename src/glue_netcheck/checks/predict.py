@@ -12,6 +12,13 @@ from glue_netcheck.checks.finding import Finding
 from glue_netcheck.model.glue import Consumer, Inventory
 
 KMS_FAILURE = {"job": "kms-timeout", "crawler": "crawler-internal-service-exception"}
+# A kind whose listing IAM denied: any of its jobs or crawlers may use the connection, with KMS.
+UNSEEN_BY_ACTION = {"glue:GetJobs": "job", "glue:GetCrawlers": "crawler"}
+
+
+def unseen_kinds(inventory: Inventory) -> tuple[str, ...]:
+    """The consumer kinds that could not be listed (their read was denied)."""
+    return tuple(kind for action, kind in UNSEEN_BY_ACTION.items() if action in inventory.denied)
 
 
 def consumer_needs_kms(inventory: Inventory, consumer: Consumer) -> bool:
@@ -24,11 +31,15 @@ def consumer_needs_kms(inventory: Inventory, consumer: Consumer) -> bool:
     return config is None or config.uses_kms  # a configuration we cannot read: assume KMS
 
 
-def kms_failures(inventory: Inventory, consumers: tuple[Consumer, ...]) -> tuple[str, ...]:
-    """The codes an unreachable KMS endpoint produces for these consumers (empty: none uses KMS)."""
+def kms_failures(
+    inventory: Inventory, consumers: tuple[Consumer, ...], unseen: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The codes an unreachable KMS endpoint produces for these consumers, and for any of the
+    `unseen` kinds (empty: none uses KMS)."""
     if not consumers:
         return tuple(sorted(KMS_FAILURE.values()))
-    return tuple(sorted({KMS_FAILURE[c.kind] for c in consumers if consumer_needs_kms(inventory, c)}))
+    seen = {KMS_FAILURE[c.kind] for c in consumers if consumer_needs_kms(inventory, c)}
+    return tuple(sorted(seen | {KMS_FAILURE[kind] for kind in unseen}))
 
 
 def predicted_failures(findings: Iterable[Finding]) -> list[str]:
@@ -36,11 +47,11 @@ def predicted_failures(findings: Iterable[Finding]) -> list[str]:
 
 
 def unreachable_service_failures(
-    key: str, inventory: Inventory, consumers: tuple[Consumer, ...], kms_required: bool
+    key: str, inventory: Inventory, consumers: tuple[Consumer, ...], kms_required: bool, unseen: tuple[str, ...] = ()
 ) -> tuple[str, ...]:
     """What Glue users see when service `key` cannot be reached (empty: only a warning)."""
     if key == "kms":
-        return kms_failures(inventory, consumers) if kms_required else ()
+        return kms_failures(inventory, consumers, unseen) if kms_required else ()
     if key == "s3":
         return ("s3-endpoint-validation-failed",)
     return ()  # STS, Glue, Logs, Secrets Manager: script-level timeouts, no Glue failure code
