@@ -17,13 +17,14 @@ from dataclasses import replace
 from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import ConnectionReport, ConsumerReport
 from glue_netcheck.checks.finding import Finding, Fix
+from glue_netcheck.fixes import PROVEN_SEVERITIES
 from glue_netcheck.fixes.candidates import Candidate, Edit
 from glue_netcheck.fixes.consumer_edits import EnableKey, PutRolePolicy
 from glue_netcheck.fixes.consumer_job import fewer_workers, missing_connection
 from glue_netcheck.fixes.consumer_paths import BUILDERS as PATH_BUILDERS
 from glue_netcheck.fixes.consumer_policies import BUILDERS as POLICY_BUILDERS
 from glue_netcheck.fixes.consumer_policies import boundary_edit
-from glue_netcheck.fixes.prove import PROVEN_SEVERITIES, prove
+from glue_netcheck.fixes.prove import prove
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.policy.role import GLUE_EC2_ACTIONS, action_decisions
 

@@ -18,11 +18,10 @@ from typing import Any
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks.finding import Finding, Fix
+from glue_netcheck.fixes import PROVEN_SEVERITIES
 from glue_netcheck.fixes.candidates import Candidate, candidates, service_of, situation
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.net.memo import Memo
-
-PROVEN_SEVERITIES = ("error", "warning")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from glue_netcheck.fixes.plan import FixPlan
+if TYPE_CHECKING:  # the CLI names these renderers at start-up; the plan machinery loads on use
+    from glue_netcheck.fixes.plan import FixPlan
 
 
 def _comment(text: str) -> list[str]:
