@@ -8,6 +8,7 @@ Anything malformed raises `ModelError` with the path of the offending field.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from glue_netcheck.model.build_glue import (
@@ -51,6 +52,7 @@ from glue_netcheck.model.raw import (
     as_protocol,
     as_str,
 )
+from glue_netcheck.model.undecided import unknown_list_routes
 
 
 def build_inventory(region: str, raw: Mapping[str, Any]) -> Inventory:
@@ -137,6 +139,8 @@ def build_network(region: str, ec2: Mapping[str, Any]) -> Network:
     ):
         for value in values:
             _hashable(value)
+    if unknown := unknown_list_routes(network):  # a plan's own reason, where it has one, stands
+        network = replace(network, undecided={**unknown, **network.undecided})
     return network
 
 
