@@ -11,7 +11,7 @@ from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import Network, PrefixList, Route, RouteTable, Subnet, VpcEndpoint
 from glue_netcheck.net import nacl, routing
-from glue_netcheck.net.memo import Memo
+from glue_netcheck.net.memo import Memo, PerOwner
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import Destination
 from glue_netcheck.net.space import PUBLIC_INTERNET, boxes, subtract_all
@@ -21,22 +21,51 @@ from glue_netcheck.net.tracer import Leg, Tracer
 
 def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
     network, source = tracer.network, tracer.source
+    target = public_target(network, destination)
+    tracer.security_groups(source.groups, "egress", target, destination.port, source.subnet.id)
+    # Everything after the groups' egress depends on the subnet, not on the groups: traced once
+    # per subnet and destination for every group set placed there (a scan's placements share
+    # few group sets but many subnets). Per network, as it lives (see net/memo.py).
+    hops, via = _ONWARD.get(
+        network,
+        (id(source.subnet), id(source.vpc), destination),
+        source,
+        lambda: _onward(Tracer(network, source, tracer.targets), destination, target),
+    )
+    tracer.hops.extend(hops)
+    return via
+
+
+_ONWARD = PerOwner()
+
+
+def public_target(network: Network, destination: Destination) -> Peer:
+    """The destination's public addresses as groups and ACLs see them: its prefix list's
+    ranges when known, else one unknown address of where it can be."""
     name = destination.prefix_list_name
     prefix_list = network.prefix_list_named(name) if name else None
     if prefix_list and prefix_list.cidrs:
-        target = Peer(
+        return Peer(
             prefix_list.cidrs,
             prefix_list_id=prefix_list.id,
             label=f"{prefix_list.id} ({destination.key} public ranges)",
         )
-    else:
-        target = Peer(
-            other_service_space(network) if prefix_list is None else PUBLIC_INTERNET,
-            prefix_list_id=prefix_list.id if prefix_list else None,
-            label=f"public {destination.key} addresses",
-            somewhere=True,
-        )
-    tracer.security_groups(source.groups, "egress", target, destination.port, source.subnet.id)
+    return Peer(
+        other_service_space(network) if prefix_list is None else PUBLIC_INTERNET,
+        prefix_list_id=prefix_list.id if prefix_list else None,
+        label=f"public {destination.key} addresses",
+        somewhere=True,
+    )
+
+
+def _onward(tracer: Tracer, destination: Destination, target: Peer) -> tuple[tuple[Hop, ...], Via | None]:
+    """The hops from the Glue subnet's route table on, and the path's `via`."""
+    via = _leave(tracer, destination, target)
+    return tuple(tracer.hops), via
+
+
+def _leave(tracer: Tracer, destination: Destination, target: Peer) -> Via | None:
+    source = tracer.source
     table = tracer.table(source.subnet)
     if table is None:
         return None
