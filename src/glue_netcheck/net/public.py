@@ -7,11 +7,12 @@ nothing can be decided. The handlers here are the `follow` entries of `ROUTE_TAR
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from ipaddress import IPv4Network
 
 from glue_netcheck.model.network import Network, PrefixList, Route, RouteTable, Subnet, VpcEndpoint
 from glue_netcheck.net import nacl, routing
-from glue_netcheck.net.memo import Memo, PerOwner
+from glue_netcheck.net.memo import Memo, ids
 from glue_netcheck.net.security_groups import Peer
 from glue_netcheck.net.services import Destination
 from glue_netcheck.net.space import PUBLIC_INTERNET, boxes, subtract_all
@@ -23,20 +24,23 @@ def via_public_address(tracer: Tracer, destination: Destination) -> Via | None:
     network, source = tracer.network, tracer.source
     target = public_target(network, destination)
     tracer.security_groups(source.groups, "egress", target, destination.port, source.subnet.id)
-    # Everything after the groups' egress depends on the subnet, not on the groups: traced once
-    # per subnet and destination for every group set placed there (a scan's placements share
-    # few group sets but many subnets). Per network, as it lives (see net/memo.py).
+    # Everything after the groups' egress depends on the subnet and the network's other
+    # resources, never on a security group: traced once per subnet and destination for every
+    # group set placed there, and for every copy of the network `prove` makes by changing a
+    # group (a scan's placements share few group sets but many subnets). Keyed on the identity
+    # of each collection but the groups (see net/memo.py); the collections are the pins.
+    collections = tuple(getattr(network, name) for name in _ONWARD_READS)
     hops, via = _ONWARD.get(
-        network,
-        (id(source.subnet), id(source.vpc), destination),
-        source,
+        (ids(collections), id(source.subnet), id(source.vpc), destination),
+        (collections, source.subnet, source.vpc),
         lambda: _onward(Tracer(network, source, tracer.targets), destination, target),
     )
     tracer.hops.extend(hops)
     return via
 
 
-_ONWARD = PerOwner()
+_ONWARD = Memo()
+_ONWARD_READS = tuple(f.name for f in fields(Network) if f.name != "security_groups")
 
 
 def public_target(network: Network, destination: Destination) -> Peer:
