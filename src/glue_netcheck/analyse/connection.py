@@ -67,18 +67,24 @@ def _vpc_id(subnet: Subnet | None, groups: tuple[SecurityGroup, ...]) -> str | N
 
 
 def connection_context(
-    inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None, eni_connection: str | None = None
+    inventory: Inventory,
+    name: str,
+    consumers: tuple[Consumer, ...] | None = None,
+    eni_connection: str | None = None,
+    unseen: tuple[str, ...] | None = None,
 ) -> Context:
     """Everything the checks need about one connection, paths traced.
     `consumers`: whose needs decide the predictions (default: every job and crawler using it).
     `eni_connection`: the connection whose subnet and groups Glue gives the ENIs (a job's or
-    crawler's first connection); default: this one."""
+    crawler's first connection); default: this one. `unseen`: the consumer kinds assumed to
+    use it unlisted (default: those IAM would not list, for the connection's own analysis)."""
     conn = inventory.connections.get(name)
     if conn is None:
         known = ", ".join(sorted(inventory.connections)[:10]) or "none"
         raise ConnectionNotFound(f"Glue connection {name!r} not found in {inventory.region} (known: {known})")
     # Asked about the connection (not one job): a kind IAM would not list may be using it.
-    unseen = unseen_kinds(inventory) if consumers is None else ()
+    if unseen is None:
+        unseen = unseen_kinds(inventory) if consumers is None else ()
     consumers = inventory.consumers_of(name) if consumers is None else consumers
     placed = inventory.connections.get(eni_connection or name) or conn
     vpc, subnet, groups = placement(inventory, placed)
@@ -121,13 +127,17 @@ def report(ctx: Context) -> ConnectionReport:
         paths=tuple(ctx.paths.values()),
         findings=tuple(findings),
         predicted_failures=tuple(failures),
+        unseen=ctx.unseen,
     )
 
 
 def analyse_connection(
-    inventory: Inventory, name: str, consumers: tuple[Consumer, ...] | None = None
+    inventory: Inventory,
+    name: str,
+    consumers: tuple[Consumer, ...] | None = None,
+    unseen: tuple[str, ...] | None = None,
 ) -> ConnectionReport:
-    return report(connection_context(inventory, name, consumers))
+    return report(connection_context(inventory, name, consumers, unseen=unseen))
 
 
 def sort_key(finding: Finding) -> tuple[int, str, str]:

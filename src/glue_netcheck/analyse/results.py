@@ -24,6 +24,9 @@ class ConnectionReport:
     paths: tuple[PathResult, ...]
     findings: tuple[Finding, ...]
     predicted_failures: tuple[str, ...]
+    # Consumer kinds IAM would not list, assumed to use the connection (checks/predict.py); a
+    # re-analysis of a changed model (fixes/prove.py) must assume them too.
+    unseen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ ID = "read-permissions"
 
 # What the analysis loses, and assumes, without each read.
 _EFFECT = {
-    "glue:GetJobs": "the jobs using the connection are unknown: predicting for both a job and a crawler",
-    "glue:GetCrawlers": "the crawlers using the connection are unknown: predicting for both a job and a crawler",
+    "glue:GetJobs": "the jobs using the connection are unknown: one is assumed to use it with KMS (a job's "
+    "failures predicted)",
+    "glue:GetCrawlers": "the crawlers using the connection are unknown: one is assumed to use it with KMS (a "
+    "crawler's failures predicted)",
     "glue:GetSecurityConfigurations": "security configurations are unknown: KMS is assumed required",
     "glue:GetDataCatalogEncryptionSettings": "the catalog's encryption is unknown: KMS is assumed required",
     "ec2:DescribeVpcAttribute": "the VPC's DNS attributes are unknown",

@@ -98,9 +98,10 @@ _AFTER = Memo(64)
 
 
 def reanalysed(changed: Inventory, report: ConnectionReport) -> ConnectionReport:
-    key = (id(changed), report.connection.name, id(report.consumers))
+    key = (id(changed), report.connection.name, id(report.consumers), report.unseen)
     pins = (changed, report.consumers)
-    return _AFTER.get(key, pins, lambda: analyse_connection(changed, report.connection.name, report.consumers))
+    name, consumers, unseen = report.connection.name, report.consumers, report.unseen
+    return _AFTER.get(key, pins, lambda: analyse_connection(changed, name, consumers, unseen))
 
 
 def _problems(report: ConnectionReport, after: ConnectionReport, finding: Finding, service: str | None) -> list[str]:
@@ -178,6 +179,7 @@ def _memo_key(report: ConnectionReport, finding: Finding, addresses: Mapping[str
         paths,
         target,
         report.predicted_failures,
+        report.unseen,
         tuple(sorted((addresses or {}).items())),
     )
 
