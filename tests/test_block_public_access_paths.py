@@ -28,7 +28,7 @@ from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.consumer import analyse_consumer
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.fixes.consumer import prove_consumer
-from glue_netcheck.fixes.prove import prove
+from glue_netcheck.fixes.proof import prove
 from glue_netcheck.model.build import build_inventory
 from glue_netcheck.net.trace import PathResult
 from test_fix_case_files import _params

@@ -22,7 +22,7 @@ from botocore.validate import ParamValidator
 
 from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.checks.finding import Finding
-from glue_netcheck.fixes.prove import prove
+from glue_netcheck.fixes.proof import prove
 from glue_netcheck.model.build import build_inventory
 from glue_netcheck.model.glue import Inventory
 

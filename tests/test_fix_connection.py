@@ -33,7 +33,7 @@ from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.fixes.candidates import situation
 from glue_netcheck.fixes.connection import SetPhysicalConnection, other_subnets
 from glue_netcheck.fixes.plan import fix_plan
-from glue_netcheck.fixes.prove import cure, prove, prove_finding
+from glue_netcheck.fixes.proof import cure, prove, prove_finding
 from glue_netcheck.fixes.render import render_sh
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.model.network import Subnet

@@ -13,7 +13,7 @@ from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.collect.inputs import load_snapshot
 from glue_netcheck.fixes import fix_plan, prove, render_json, render_sh, render_terraform
 from glue_netcheck.fixes.edits import EnablePrivateDns, ReplaceRoute
-from glue_netcheck.fixes.prove import attempt
+from glue_netcheck.fixes.proof import attempt
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.report.json_report import report_dict
 

@@ -99,7 +99,7 @@ def reference(monkeypatch: pytest.MonkeyPatch) -> None:
         ("subnets_in", _subnets_in),
     ):
         monkeypatch.setattr(Network, name, scan)
-    prove_module = sys.modules["glue_netcheck.fixes.prove"]
+    prove_module = sys.modules["glue_netcheck.fixes.proof"]
     monkeypatch.setattr(prove_module._MEMO, "of", lambda inventory: {})  # no proof shared
 
 

@@ -107,7 +107,7 @@ def test_twin_the_same_interface_behind_a_group_that_refuses_fails() -> None:
 def _public_database(second_eip: bool) -> ConnectionReport:
     """orders-rds reaches the publicly accessible database the public way, through the NAT
     gateway; the database's group admits only the Glue subnet (not the NAT's addresses)."""
-    from glue_netcheck.fixes.prove import prove
+    from glue_netcheck.fixes.proof import prove
 
     estate = copy.deepcopy(ESTATE)
     region = estate["regions"][REGION]

@@ -61,7 +61,7 @@ def findings_of(check_id: str, region: str, raw: dict[str, Any], subject: str) -
         findings = analyse_consumer(inventory, kind, name).findings  # type: ignore[arg-type]
     else:
         raise ValueError(f"unknown subject {subject!r}")
-    # `fix` is filled only by glue_netcheck.fixes.prove, never by the analysis these cases pin.
+    # `fix` is filled only by glue_netcheck.fixes.proof, never by the analysis these cases pin.
     return [_as_json(f) for f in findings if f.check == check_id]
 
 

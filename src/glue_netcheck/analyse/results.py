@@ -25,7 +25,7 @@ class ConnectionReport:
     findings: tuple[Finding, ...]
     predicted_failures: tuple[str, ...]
     # Consumer kinds IAM would not list, assumed to use the connection (checks/predict.py); a
-    # re-analysis of a changed model (fixes/prove.py) must assume them too.
+    # re-analysis of a changed model (fixes/proof.py) must assume them too.
     unseen: tuple[str, ...] = ()
 
 

@@ -28,7 +28,7 @@ FAILURE_CODES = (
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A machine-usable fix (CONTRACT.md "Fixes"): filled in by glue_netcheck.fixes.prove."""
+    """A machine-usable fix (CONTRACT.md "Fixes"): filled in by glue_netcheck.fixes.proof."""
 
     verified: bool
     effect: str
@@ -46,7 +46,7 @@ class Finding:
     predicts: tuple[str, ...] = ()
     # Checks that saw the same cause and were folded into this finding (analyse/fold.py).
     folded: tuple[str, ...] = ()
-    fix: Fix | None = None  # CONTRACT.md "Fixes": set by glue_netcheck.fixes.prove
+    fix: Fix | None = None  # CONTRACT.md "Fixes": set by glue_netcheck.fixes.proof
 
     def __post_init__(self) -> None:
         unknown = set(self.predicts) - set(FAILURE_CODES)

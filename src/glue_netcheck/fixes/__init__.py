@@ -21,17 +21,17 @@ if TYPE_CHECKING:
     from glue_netcheck.fixes.plan import FixPlan
     from glue_netcheck.model.glue import Inventory
 
-PROVEN_SEVERITIES = ("error", "warning")  # the findings a fix is sought for (fixes/prove.py)
+PROVEN_SEVERITIES = ("error", "warning")  # the findings a fix is sought for (fixes/proof.py)
 
 
 def prove(
     inventory: Inventory, report: ConnectionReport, addresses: Mapping[str, str] | None = None
 ) -> ConnectionReport:
-    """fixes/prove.py's `prove`; a report without an error or warning is returned as it is
+    """fixes/proof.py's `prove`; a report without an error or warning is returned as it is
     (proving it would change nothing)."""
     if not any(f.severity in PROVEN_SEVERITIES for f in report.findings):
         return report
-    from glue_netcheck.fixes.prove import prove as proving
+    from glue_netcheck.fixes.proof import prove as proving
 
     return proving(inventory, report, addresses)
 

@@ -6,7 +6,7 @@ analysis run again: verified when the finding is gone and no new error appears (
 consumer's own findings or its connections').
 
 `prove_consumer(inventory, report)` fills both: the consumer's findings here, its connections'
-with fixes.prove.prove.
+with fixes.proof.prove.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from glue_netcheck.fixes.consumer_job import fewer_workers, missing_connection
 from glue_netcheck.fixes.consumer_paths import BUILDERS as PATH_BUILDERS
 from glue_netcheck.fixes.consumer_policies import BUILDERS as POLICY_BUILDERS
 from glue_netcheck.fixes.consumer_policies import boundary_edit
-from glue_netcheck.fixes.prove import prove
+from glue_netcheck.fixes.proof import prove
 from glue_netcheck.model.glue import Inventory
 from glue_netcheck.policy.role import GLUE_EC2_ACTIONS, action_decisions
 
@@ -75,7 +75,7 @@ BY_CHECK: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidat
     "consumer-connections": missing_connection,
 }
 # Findings of the job's connections that a change of the job cures where no change of the
-# network does (fixes.prove finds none that verifies): tried after it.
+# network does (fixes.proof finds none that verifies): tried after it.
 JOB_SIDE: dict[str, Callable[[Inventory, ConsumerReport, Finding], list[Candidate]]] = {
     "subnet-free-ips": fewer_workers,
 }
@@ -164,7 +164,7 @@ def _job_side(inventory: Inventory, report: ConsumerReport, finding: Finding) ->
 
 def prove_consumer(inventory: Inventory, report: ConsumerReport) -> ConsumerReport:
     """The report with every error and warning finding's `fix` filled in: the consumer's own
-    (this module) and its connections' (fixes.prove.prove; then JOB_SIDE where that found no
+    (this module) and its connections' (fixes.proof.prove; then JOB_SIDE where that found no
     verified fix)."""
     # The builders read only the finding's check and resource (an endpoint's denied requests
     # are one finding each, with one fix): each such cause is proven once.

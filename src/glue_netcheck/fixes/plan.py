@@ -17,7 +17,7 @@ from glue_netcheck.analyse.connection import analyse_connection
 from glue_netcheck.analyse.results import ConnectionReport
 from glue_netcheck.checks.finding import Finding, Fix
 from glue_netcheck.fixes.candidates import BY_CHECK, candidates, situation
-from glue_netcheck.fixes.prove import Outcome, as_fix, attempt
+from glue_netcheck.fixes.proof import Outcome, as_fix, attempt
 from glue_netcheck.model.glue import Inventory
 
 MAX_STEPS = 12
