@@ -38,11 +38,16 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
         return
     servers = custom_dns_servers(ctx.inventory.network, vpc)
     if servers:
+        works = (
+            "with enableDnsSupport off they cannot forward to the VPC resolver, so private DNS of "
+            "interface endpoints and reverse lookups of Glue's ENIs do not work"
+            if vpc.enable_dns_support is False
+            else "private DNS of interface endpoints and reverse lookups of Glue's ENIs work only if "
+            "they forward to the VPC resolver"
+        )
         yield Issue(
             vpc.dhcp_options_id or vpc.id,
-            f"{vpc.id} uses custom DNS servers {', '.join(servers)} ({vpc.dhcp_options_id}): "
-            "private DNS of interface endpoints and reverse lookups of Glue's ENIs work only if "
-            "they forward to the VPC resolver",
+            f"{vpc.id} uses custom DNS servers {', '.join(servers)} ({vpc.dhcp_options_id}): {works}",
             f"verify forwarding, or associate AmazonProvidedDNS: aws ec2 create-dhcp-options "
             f"--dhcp-configurations Key=domain-name-servers,Values=AmazonProvidedDNS, then aws ec2 "
             f"associate-dhcp-options --dhcp-options-id <new dopt-id> --vpc-id {vpc.id}",

@@ -8,6 +8,7 @@ from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, Issue, error_if, per_service
 from glue_netcheck.checks.finding import Severity
 from glue_netcheck.net.services import DISPLAY, SYMPTOMS
+from glue_netcheck.net.trace import Hop
 
 _DOC = """
 What it checks
@@ -47,9 +48,14 @@ def run(ctx: Context, key: str) -> Iterator[Issue]:
     fix = (
         remediation.enable_private_dns(endpoint)
         if dns_hop.type == "vpc-endpoint"
-        else remediation.enable_vpc_dns(ctx.vpc.id, "enableDnsHostnames")
+        else remediation.enable_vpc_dns(ctx.vpc.id, _attribute(dns_hop))
     )
     yield Issue(dns_hop.id, f"{dns_hop.detail}; {consequence}", fix, predicts, severity)
+
+
+def _attribute(dns_hop: Hop) -> str:
+    """The VPC attribute whose being off sent the name past the endpoint (net/dns.py)."""
+    return "enableDnsSupport" if dns_hop.code == "DNS_SUPPORT_DISABLED" else "enableDnsHostnames"
 
 
 CHECKS = per_service(

@@ -289,7 +289,8 @@ def for_path(
     if blocked.type == "vpc-endpoint" and path.bypassed_endpoint == blocked.id:
         return enable_private_dns(blocked.id)
     if blocked.type == "vpc" and path.bypassed_endpoint:
-        return enable_vpc_dns(blocked.id, "enableDnsHostnames")
+        support_off = path.hops[0].code == "DNS_SUPPORT_DISABLED"  # net/dns.py: the cause's hop leads
+        return enable_vpc_dns(blocked.id, "enableDnsSupport" if support_off else "enableDnsHostnames")
     if blocked.type == "vpc":
         return enable_vpc_dns(blocked.id, "enableDnsSupport")
     if drop is not None and (rule := for_hop(drop)):

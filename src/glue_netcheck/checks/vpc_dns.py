@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from glue_netcheck.checks import remediation
 from glue_netcheck.checks.base import Context, Issue, check
+from glue_netcheck.net.dns import custom_dns_servers
 
 ID = "vpc-dns-attributes"
 
@@ -36,9 +37,17 @@ def CHECK(ctx: Context) -> Iterator[Issue]:
         return
     codes = ("dns-resolution-failure",)
     if vpc.enable_dns_support is False:
+        custom = custom_dns_servers(ctx.inventory.network, vpc)
+        effect = (
+            f"only the custom DNS servers {', '.join(custom)} answer, and they cannot forward to the VPC "
+            "resolver: interface endpoints' private DNS names, private hosted zones and the reverse "
+            "lookups of Glue's ENIs fail"
+            if custom
+            else "no AWS service or data source host name resolves"
+        )
         yield Issue(
             vpc.id,
-            f"{vpc.id} has enableDnsSupport off: no AWS service or data source host name resolves",
+            f"{vpc.id} has enableDnsSupport off: {effect}",
             remediation.enable_vpc_dns(vpc.id, "enableDnsSupport"),
             codes,
         )

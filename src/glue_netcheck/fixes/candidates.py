@@ -1,6 +1,6 @@
 """Which changes might cure a finding: one TABLE from the cause (what blocks: a check id, or the
 blocked path's hop type and code) to the candidate edit lists, best first. Proving them is
-fixes/prove.py's job; nothing here decides that a candidate works."""
+fixes/proof.py's job; nothing here decides that a candidate works."""
 
 from __future__ import annotations
 
@@ -90,9 +90,12 @@ def cause(s: Situation) -> str | None:
     the finding's path."""
     if s.finding.check in BY_CHECK:
         return s.finding.check
-    if s.finding.check.endswith("-endpoint-private-dns"):
-        return "private-dns" if s.finding.resource.startswith("vpce-") else "dns-hostnames"
     path = s.path
+    support_off = path is not None and bool(path.hops) and path.hops[0].code == "DNS_SUPPORT_DISABLED"
+    if s.finding.check.endswith("-endpoint-private-dns"):
+        if s.finding.resource.startswith("vpce-"):
+            return "private-dns"
+        return "dns-support" if support_off else "dns-hostnames"
     if path is not None and path.reachable is None and "s3-endpoint-validation-failed" in s.finding.predicts:
         return "no-path"  # S3 undecided beyond a TGW or appliance, and no route Glue's validation accepts
     if path is None or path.blocked_at is None:
@@ -101,7 +104,7 @@ def cause(s: Situation) -> str | None:
     if blocked.type == "vpc-endpoint" and path.bypassed_endpoint == blocked.id:
         return "private-dns"
     if blocked.type == "vpc":
-        return "dns-support" if blocked.code == "DNS_SUPPORT_DISABLED" else "dns-hostnames"
+        return "dns-support" if blocked.code == "DNS_SUPPORT_DISABLED" or support_off else "dns-hostnames"
     if blocked.code == "BPA_BLOCKED":
         return BPA
     drop = first_drop(path.hops)

@@ -31,8 +31,16 @@ def interface_endpoints(network: Network, vpc_id: str, service: Service) -> list
 
 
 def custom_dns_servers(network: Network, vpc: Vpc) -> tuple[str, ...]:
+    """The DHCP options' DNS servers that are not the VPC resolver: a set naming the resolver's
+    own addresses (169.254.169.253, or a VPC CIDR's base + 2) uses it as AmazonProvidedDNS does."""
     options = network.dhcp_options.get(vpc.dhcp_options_id or "")
-    return () if options is None or options.uses_amazon_dns else options.domain_name_servers
+    if options is None or options.uses_amazon_dns:
+        return ()
+    resolver = {*AMAZON_RESOLVER, *(str(cidr.network_address + 2) for cidr in vpc.cidrs)}
+    return tuple(server for server in options.domain_name_servers if server not in resolver)
+
+
+AMAZON_RESOLVER = ("169.254.169.253", "fd00:ec2::253")
 
 
 def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
@@ -72,9 +80,11 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             f"enableDnsSupport is off: only the custom DNS servers {', '.join(custom)} answer "
             f"(they cannot forward to the VPC resolver), so {name} resolves to public addresses"
         )
-        if not endpoints:
+        if not endpoints or _inbound_only(network, vpc, endpoints[0]):
             return Resolution(Hop("vpc", vpc.id, "allow", text), resolves=True)
-        return Resolution(Hop("vpc", vpc.id, "info", f"{text}, not to {endpoints[0].id}"), True, bypassed=endpoints[0])
+        # The code names the cause, for the fixes: DNS support, not the endpoint or hostnames.
+        hop = Hop("vpc", vpc.id, "info", f"{text}, not to {endpoints[0].id}", code="DNS_SUPPORT_DISABLED")
+        return Resolution(hop, True, bypassed=endpoints[0])
     via_resolver = (
         "" if not custom else f" (custom DNS servers {', '.join(custom)}: assumed to forward to the VPC resolver)"
     )
@@ -95,7 +105,7 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
             resolves=True,
             bypassed=endpoint,
         )
-    if endpoint.private_dns_inbound_only and network.endpoints_for(vpc.id, endpoint.service_name, "Gateway"):
+    if _inbound_only(network, vpc, endpoint):
         return Resolution(
             Hop(
                 "vpc-endpoint",
@@ -141,3 +151,9 @@ def resolve(network: Network, vpc: Vpc, service: Service) -> Resolution:
         resolves=True,
         endpoint=endpoint,
     )
+
+
+def _inbound_only(network: Network, vpc: Vpc, endpoint: VpcEndpoint) -> bool:
+    """An endpoint that answers private DNS for inbound Resolver endpoints only, beside the
+    service's gateway endpoint: inside the VPC the gateway endpoint serves the name by design."""
+    return endpoint.private_dns_inbound_only and bool(network.endpoints_for(vpc.id, endpoint.service_name, "Gateway"))
